@@ -1,0 +1,31 @@
+package dev.smtpprobe.catalog;
+
+import dev.smtpprobe.smtp.SmtpReply;
+
+/**
+ * Classifies replies: text patterns first, then the enhanced status code, then the basic code.
+ * Thread-safe and immutable once loaded; load it once and share it.
+ */
+public interface ReplyClassifier {
+
+    /** The default classifier, loaded from the catalog resources on the class path. */
+    static ReplyClassifier standard() {
+        return CatalogHolder.CLASSIFIER;
+    }
+
+    /** Classifies a decoded reply. */
+    Classification classify(SmtpReply reply);
+
+    /**
+     * Classifies free text such as a log fragment: "550 5.1.1 <bob@example.com>: User unknown",
+     * "said: 550-5.7.26 ..." or several lines of one multi-line reply.
+     * Throws IllegalArgumentException when no reply code can be found in the text.
+     */
+    Classification classify(String replyText);
+
+    /** The entry for a failure the prober observed itself. */
+    Classification classify(ClientObservation observation);
+
+    /** The catalog behind this classifier. */
+    ReplyCatalog catalog();
+}
