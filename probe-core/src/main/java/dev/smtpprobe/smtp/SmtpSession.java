@@ -28,7 +28,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
@@ -509,14 +508,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         Throwable root = unwrap(cause);
-        if (root instanceof NotSslRecordException && request.tlsMode() == TlsMode.STARTTLS) {
-            // Plain text where the TLS ServerHello belonged: the server (or a man in the middle) kept talking
-            // SMTP after agreeing to TLS. Same class of problem as bytes buffered behind the 220.
-            failPhase(FailureKind.STARTTLS_INJECTION,
-                    "plain-text bytes arrived after the 220 to STARTTLS instead of a TLS handshake", Optional.empty());
-        } else {
-            failPhase(FailureKind.TLS_HANDSHAKE_FAILED, "TLS handshake failed: " + describe(root), Optional.empty());
-        }
+        failPhase(FailureKind.TLS_HANDSHAKE_FAILED, "TLS handshake failed: " + describe(root), Optional.empty());
         closeAndFinish();
     }
 
