@@ -62,6 +62,7 @@ class SmtpProberTlsTest extends SessionTestSupport {
         });
         assertThat(r.authenticated()).isFalse();
         assertThat(r.tls()).isEmpty();
+        assertThat(transcriptText(r)).contains("250-injected\\r\\n250 AUTH PLAIN");
         List<RecordedCommand> sent = drain();
         assertThat(sent).extracting(RecordedCommand::verb).doesNotContain("AUTH", "MAIL", "RCPT");
         assertThat(sent).noneMatch(RecordedCommand::isContinuation);

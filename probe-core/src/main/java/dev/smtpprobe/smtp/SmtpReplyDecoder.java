@@ -42,6 +42,29 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
         return actualReadableBytes() > 0 || !lines.isEmpty();
     }
 
+    /** Up to {@code max} buffered, not yet decoded bytes, escaped for display: evidence for an injection finding. */
+    public String bufferedPreview(int max) {
+        ByteBuf buf = internalBuffer();
+        StringBuilder sb = new StringBuilder();
+        for (String line : lines) {
+            sb.append("[partial reply line] ").append(line).append("\\r\\n");
+        }
+        int n = Math.min(max, buf.readableBytes());
+        for (int i = 0; i < n; i++) {
+            int b = buf.getByte(buf.readerIndex() + i) & 0xff;
+            if (b == '\r') {
+                sb.append("\\r");
+            } else if (b == '\n') {
+                sb.append("\\n");
+            } else if (b >= 0x20 && b < 0x7f) {
+                sb.append((char) b);
+            } else {
+                sb.append(String.format("\\x%02x", b));
+            }
+        }
+        return buf.readableBytes() > max ? sb + "..." : sb.toString();
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (!in.isReadable()) {

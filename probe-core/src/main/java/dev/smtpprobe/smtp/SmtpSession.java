@@ -246,6 +246,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             case STARTTLS:
                 if (reply.code() == 220) {
                     if (decoder.hasBufferedBytes()) {
+                        note("bytes buffered after the 220: " + decoder.bufferedPreview(256));
                         fail(FailureKind.STARTTLS_INJECTION, SmtpPhase.STARTTLS,
                                 "bytes arrived after the 220 to STARTTLS and before the TLS handshake; "
                                         + "they were discarded and the session aborted", Optional.of(reply));

@@ -185,8 +185,9 @@ public final class TrustEvaluator {
         return false;
     }
 
-    static boolean dnsNameMatches(String pattern, String host) {
+    static boolean dnsNameMatches(String pattern, String hostName) {
         String p = HostNames.normalize(pattern);
+        String host = HostNames.normalize(hostName);
         if (p.isEmpty() || host.isEmpty()) {
             return false;
         }
