@@ -1,0 +1,133 @@
+package dev.smtpprobe;
+
+import dev.smtpprobe.internal.SafeListener;
+import dev.smtpprobe.probe.SessionRequest;
+import dev.smtpprobe.probe.SessionResult;
+import dev.smtpprobe.smtp.SmtpSession;
+import dev.smtpprobe.tls.TlsClientContexts;
+import dev.smtpprobe.tls.TrustEvaluator;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs SMTP sessions on one shared Netty event loop group (like OkHttpClient: build one, reuse it, close it).
+ * No thread per probe: every session is a state machine driven by the loop's I/O and timers.
+ *
+ * <pre>{@code
+ * try (SmtpProber prober = SmtpProber.builder().listener(myListener).build()) {
+ *     SessionResult r = prober.session(request).get();
+ * }
+ * }</pre>
+ */
+public final class SmtpProber implements Closeable {
+
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final ProbeEventListener listener;
+    private final SslContext sslContext;
+    private final Bootstrap template;
+    private final ConcurrentMap<Path, TrustEvaluator> caFileEvaluators = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private SmtpProber(Builder b) {
+        this.ownsGroup = b.group == null;
+        this.group = ownsGroup
+                ? new MultiThreadIoEventLoopGroup(b.threads, new DefaultThreadFactory("smtp-probe", true),
+                        NioIoHandler.newFactory())
+                : b.group;
+        this.listener = b.listener;
+        this.sslContext = TlsClientContexts.capturingClientContext();
+        this.template = new Bootstrap().group(group).channel(NioSocketChannel.class);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Walks one SMTP conversation. The future never completes exceptionally for network, TLS or protocol
+     * problems: it yields a (possibly partial) {@link SessionResult} whose {@code failure} says what went wrong.
+     *
+     * @throws IllegalStateException when this prober is closed
+     */
+    public CompletableFuture<SessionResult> session(SessionRequest request) {
+        Objects.requireNonNull(request);
+        if (closed) {
+            throw new IllegalStateException("SmtpProber is closed");
+        }
+        // Trust anchors are read here, on the caller's thread, so no file I/O ever runs on the event loop.
+        TrustEvaluator trust = request.caFile()
+                .map(p -> caFileEvaluators.computeIfAbsent(p.toAbsolutePath(), TrustEvaluator::fromPemFile))
+                .orElseGet(TrustEvaluator::jdkDefault);
+        EventLoop loop = group.next();
+        SmtpSession session = new SmtpSession(request, sslContext, trust, new SafeListener(listener), loop);
+        loop.execute(() -> session.start(template));
+        return session.result();
+    }
+
+    public EventLoopGroup eventLoopGroup() {
+        return group;
+    }
+
+    public ProbeEventListener listener() {
+        return listener;
+    }
+
+    /** Shuts the event loop group down when this prober created it; a group passed in stays the caller's. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    public static final class Builder {
+        private EventLoopGroup group;
+        private ProbeEventListener listener = ProbeEventListener.NONE;
+        private int threads = Math.min(2, Math.max(1, Runtime.getRuntime().availableProcessors()));
+
+        private Builder() {
+        }
+
+        /** Shares an existing NIO event loop group; the prober will not shut it down. */
+        public Builder eventLoopGroup(EventLoopGroup group) {
+            this.group = Objects.requireNonNull(group);
+            return this;
+        }
+
+        public Builder listener(ProbeEventListener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** Threads of the group the prober creates (ignored with {@link #eventLoopGroup}); 1 or 2 is plenty. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1");
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        public SmtpProber build() {
+            return new SmtpProber(this);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.smtpprobe.internal;
+
+import dev.smtpprobe.ProbeEventListener;
+import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.probe.FailureKind;
+import dev.smtpprobe.probe.SessionRequest;
+import dev.smtpprobe.probe.SessionResult;
+import dev.smtpprobe.smtp.SmtpReply;
+import dev.smtpprobe.tls.TlsSessionInfo;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Calls a user listener and swallows what it throws, so a listener bug never fails or stalls a session. */
+public final class SafeListener {
+    private static final Logger LOG = Logger.getLogger(SafeListener.class.getName());
+    private static final AtomicBoolean LOGGED = new AtomicBoolean();
+
+    private final ProbeEventListener delegate;
+
+    public SafeListener(ProbeEventListener delegate) {
+        this.delegate = delegate;
+    }
+
+    private void guard(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            if (LOGGED.compareAndSet(false, true)) {
+                LOG.log(Level.FINE, "probe event listener threw; ignored (logged once)", e);
+            }
+        }
+    }
+
+    public void sessionStart(SessionRequest r) { guard(() -> delegate.sessionStart(r)); }
+    public void sessionEnd(SessionRequest r, SessionResult s) { guard(() -> delegate.sessionEnd(r, s)); }
+    public void phaseStart(SessionRequest r, SmtpPhase p, Optional<String> c) { guard(() -> delegate.phaseStart(r, p, c)); }
+    public void phaseEnd(SessionRequest r, SmtpPhase p, Optional<SmtpReply> rep, Duration d) { guard(() -> delegate.phaseEnd(r, p, rep, d)); }
+    public void phaseFailed(SessionRequest r, SmtpPhase p, FailureKind k, Duration d) { guard(() -> delegate.phaseFailed(r, p, k, d)); }
+    public void tlsEstablished(SessionRequest r, TlsSessionInfo t) { guard(() -> delegate.tlsEstablished(r, t)); }
+}
