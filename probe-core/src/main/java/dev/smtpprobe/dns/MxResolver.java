@@ -74,8 +74,29 @@ public final class MxResolver {
                         Optional.empty(),
                         List.of("null MX \"0 .\" published next to other MX records; RFC 7505 §3 forbids mixing them"))));
             }
-            return allOf(hosts).thenApply(list -> new MxPlan(d, MxPlan.Kind.MX, list, Optional.empty()));
+            return allOf(hosts).thenApply(list -> {
+                if (list.stream().allMatch(h -> h.addresses().isEmpty())) {
+                    // RFC 5321 §5.1: MX records exist but none is usable; that is an error, not an implicit MX.
+                    return new MxPlan(d, MxPlan.Kind.FAILED, list, Optional.of(noUsableHost(d, list)));
+                }
+                return new MxPlan(d, MxPlan.Kind.MX, list, Optional.empty());
+            });
         });
+    }
+
+    private static DnsFailure noUsableHost(String domain, List<MxHost> hosts) {
+        // A temporary failure of any exchanger makes the whole answer temporary, so it is reported first.
+        DnsFailure.Kind kind = hosts.stream()
+                .map(h -> h.addressFailure().map(DnsFailure::kind).orElse(DnsFailure.Kind.NO_RECORDS))
+                .filter(k -> k == DnsFailure.Kind.TIMEOUT || k == DnsFailure.Kind.SERVFAIL || k == DnsFailure.Kind.REFUSED)
+                .findFirst()
+                .orElse(DnsFailure.Kind.NO_RECORDS);
+        List<String> why = hosts.stream()
+                .map(h -> h.name() + ": " + h.addressFailure().map(DnsFailure::message)
+                        .orElse(h.problems().isEmpty() ? "no address" : h.problems().get(0)))
+                .toList();
+        return new DnsFailure(kind, domain, "MX", "none of the " + hosts.size() + " MX host(s) of " + domain
+                + " has a usable address (" + String.join("; ", why) + ")");
     }
 
     /** By preference; within one preference in a random order (RFC 5321 §5.1: the sender MUST randomise). */

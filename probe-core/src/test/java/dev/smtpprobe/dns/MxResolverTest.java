@@ -205,6 +205,8 @@ class MxResolverTest {
         server.start();
 
         MxPlan plan = resolve("example.test", 1, AddressFamily.ANY);
+        assertThat(plan.kind()).as("no usable exchanger").isEqualTo(MxPlan.Kind.FAILED);
+        assertThat(plan.failure().get().message()).contains("none of the 1 MX host");
         MxHost host = plan.hosts().get(0);
         assertThat(host.addresses()).isEmpty();
         assertThat(host.problems()).singleElement().asString().contains("IP address literal");
@@ -221,6 +223,18 @@ class MxResolverTest {
         assertThat(plan.hosts().get(0).addresses()).isEmpty();
         assertThat(plan.hosts().get(0).addressFailure().get().kind()).isEqualTo(DnsFailure.Kind.NXDOMAIN);
         assertThat(plan.hosts().get(1).addresses()).isNotEmpty();
+    }
+
+    @Test
+    void mxHostsThatAllFailToResolveFailThePlanAndKeepTheHosts() throws Exception {
+        server.zone("example.test").mx(10, "gone.example.test").mx(20, "broken.example.test")
+                .a("broken.example.test", "127.0.0.1");
+        server.servfail("broken.example.test").start();
+
+        MxPlan plan = resolve("example.test", 1, AddressFamily.IPV4);
+        assertThat(plan.kind()).isEqualTo(MxPlan.Kind.FAILED);
+        assertThat(names(plan)).containsExactly("gone.example.test", "broken.example.test");
+        assertThat(plan.failure().get().kind()).as("a temporary failure wins").isEqualTo(DnsFailure.Kind.SERVFAIL);
     }
 
     @Test
