@@ -19,7 +19,10 @@ public record MxPlan(String domain, Kind kind, List<MxHost> hosts, Optional<DnsF
         IMPLICIT,
         /** A single "MX 0 ." record: the domain accepts no mail (RFC 7505). */
         NULL_MX,
-        /** The domain does not resolve (NXDOMAIN), has neither MX nor address, or DNS failed. */
+        /**
+         * The domain does not resolve (NXDOMAIN), has neither MX nor address, or DNS failed; also when MX records
+         * exist but none of their hosts has an address (RFC 5321 §5.1), in which case {@code hosts} keeps them.
+         */
         FAILED
     }
 

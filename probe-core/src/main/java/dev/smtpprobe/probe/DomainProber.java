@@ -1,0 +1,302 @@
+package dev.smtpprobe.probe;
+
+import dev.smtpprobe.ProbeEventListener;
+import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.dns.DnsClient;
+import dev.smtpprobe.dns.DnsFailure;
+import dev.smtpprobe.dns.MxHost;
+import dev.smtpprobe.dns.MxPlan;
+import dev.smtpprobe.dns.MxResolver;
+import dev.smtpprobe.dns.PostureCheck;
+import dev.smtpprobe.dns.PostureChecker;
+import dev.smtpprobe.smtp.EhloCapabilities;
+import dev.smtpprobe.smtp.SmtpReply;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Probes a target end to end: finds the servers (MX plan, or the host of a SERVER target), walks them with the
+ * session runner, fails over as a sending MTA would, and runs the DNS posture checks alongside.
+ *
+ * <p>Failover (RFC 5321 §5.1): when an address refuses, is unreachable, does not connect or greet in time, or
+ * greets with 421, the next address of the same host is tried, then the next host. Any other outcome (including a
+ * rejection after the greeting) is that server's answer and ends the walk, unless {@code allMx} asks for every host
+ * and address. Every attempt is kept in {@link ProbeResult#sessions()}.
+ *
+ * <p>Posture lookups start with the probe (domain records) or as soon as the MX plan is known (TLSA, PTR), run in
+ * parallel with the SMTP walk, and are joined at the end. Nothing here blocks a thread.
+ */
+public final class DomainProber {
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    private final Function<SessionRequest, CompletableFuture<SessionResult>> sessions;
+
+    /**
+     * @param sessions runs one SMTP session and always completes with its result (the engine's
+     *        {@code SmtpProber::session}); a future that fails is recorded as an INTERNAL_ERROR session
+     */
+    public DomainProber(Function<SessionRequest, CompletableFuture<SessionResult>> sessions) {
+        this.sessions = Objects.requireNonNull(sessions);
+    }
+
+    public CompletableFuture<ProbeResult> probe(ProbeRequest request) {
+        return probe(request, ProbeEventListener.NONE);
+    }
+
+    /** Always completes normally with a result, however much of the probe failed. */
+    public CompletableFuture<ProbeResult> probe(ProbeRequest request, ProbeEventListener listener) {
+        // plus() wraps the listener so that one that throws never fails the probe.
+        ProbeEventListener events = ProbeEventListener.NONE.plus(listener);
+        Instant startedAt = Instant.now();
+        long start = System.nanoTime();
+        events.probeStart(request.target());
+        CompletableFuture<ProbeResult> result;
+        try {
+            result = run(request, events, startedAt, start);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.handle((r, error) -> {
+            ProbeResult out = r != null ? r : new ProbeResult(request.target(), startedAt,
+                    Duration.ofNanos(System.nanoTime() - start), Optional.empty(), List.of(), List.of(
+                            new PostureCheck("internal", request.target().domain(), PostureCheck.Status.ERROR,
+                                    "The probe failed unexpectedly: " + rootMessage(error), List.of(), "")),
+                    request.allMx());
+            events.probeEnd(request.target(), out);
+            return out;
+        });
+    }
+
+    private CompletableFuture<ProbeResult> run(ProbeRequest request, ProbeEventListener events, Instant startedAt,
+            long start) {
+        ProbeTarget target = request.target();
+        DnsClient dns = request.dnsClient();
+        Random random = request.shuffleSeed().isPresent() ? new Random(request.shuffleSeed().getAsLong()) : new Random();
+        MxResolver mx = new MxResolver(dns, random, events);
+        int port = target.port();
+
+        if (target.kind() == ProbeTarget.Kind.SERVER) {
+            Optional<InetAddress> literal = ipLiteral(target.domain());
+            CompletableFuture<MxHost> host = literal
+                    .map(a -> CompletableFuture.completedFuture(new MxHost(0, a.getHostAddress(), List.of(a),
+                            Optional.<DnsFailure>empty(), List.<String>of())))
+                    .orElseGet(() -> mx.resolveHost(0, target.domain(), request.addressFamily()));
+            return host.thenCompose(h -> {
+                // A SERVER target has no MX plan; when its name does not resolve, the failure is reported as a
+                // FAILED plan so that it is not lost.
+                Optional<MxPlan> plan = h.addresses().isEmpty()
+                        ? Optional.of(new MxPlan(target.domain(), MxPlan.Kind.FAILED, List.of(h), h.addressFailure()))
+                        : Optional.empty();
+                return walk(request, List.of(h), port).thenApply(done -> new ProbeResult(target, startedAt,
+                        Duration.ofNanos(System.nanoTime() - start), plan, done, List.of(), request.allMx()));
+            });
+        }
+
+        PostureChecker posture = new PostureChecker(dns);
+        CompletableFuture<List<PostureCheck>> domainChecks = request.posture()
+                ? posture.domainChecks(target.domain()) : CompletableFuture.completedFuture(List.of());
+        return mx.resolve(target.domain(), request.addressFamily()).thenCompose(plan -> {
+            boolean deliverable = plan.kind() == MxPlan.Kind.MX || plan.kind() == MxPlan.Kind.IMPLICIT;
+            CompletableFuture<List<PostureCheck>> hostChecks = request.posture() && deliverable
+                    ? posture.hostChecks(plan.hosts(), port) : CompletableFuture.completedFuture(List.of());
+            CompletableFuture<List<SessionResult>> walked = deliverable
+                    ? walk(request, plan.hosts(), port) : CompletableFuture.completedFuture(List.of());
+            return walked.thenCombine(domainChecks.thenCombine(hostChecks, DomainProber::concat), (done, checks) -> {
+                List<PostureCheck> all = new ArrayList<>(checks);
+                if (request.posture()) {
+                    all.addAll(heloNameChecks(done, checks));
+                }
+                return new ProbeResult(target, startedAt, Duration.ofNanos(System.nanoTime() - start),
+                        Optional.of(plan), done, all, request.allMx());
+            });
+        });
+    }
+
+    /** Tries each address of each host in order; stops at the first that answers, unless allMx. */
+    private CompletableFuture<List<SessionResult>> walk(ProbeRequest request, List<MxHost> hosts, int port) {
+        List<SessionRequest> attempts = new ArrayList<>();
+        for (MxHost h : hosts) {
+            for (InetAddress a : h.addresses()) {
+                attempts.add(request.sessionRequest(h.name(), new InetSocketAddress(a, port)));
+            }
+        }
+        return step(attempts, 0, new ArrayList<>(), request.allMx());
+    }
+
+    private CompletableFuture<List<SessionResult>> step(
+            List<SessionRequest> attempts, int index, List<SessionResult> done, boolean allMx) {
+        if (index >= attempts.size()) {
+            return CompletableFuture.completedFuture(List.copyOf(done));
+        }
+        SessionRequest attempt = attempts.get(index);
+        return runSession(attempt).thenCompose(result -> {
+            done.add(result);
+            if (allMx || shouldFailOver(result)) {
+                return step(attempts, index + 1, done, allMx);
+            }
+            return CompletableFuture.completedFuture(List.copyOf(done));
+        });
+    }
+
+    private CompletableFuture<SessionResult> runSession(SessionRequest request) {
+        long start = System.nanoTime();
+        CompletableFuture<SessionResult> f;
+        try {
+            f = Objects.requireNonNull(sessions.apply(request), "session runner returned null");
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.handle((r, error) -> r != null ? r : internalError(request, error, start));
+    }
+
+    /**
+     * True when a sending MTA would move on to the next address: the server could not be reached or did not
+     * greet (refused, unreachable, connect or banner timeout), or greeted with 421 (service not available).
+     */
+    public static boolean shouldFailOver(SessionResult result) {
+        if (result.failure().isEmpty()) {
+            return false;
+        }
+        SessionFailure f = result.failure().get();
+        return switch (f.kind()) {
+            case CONNECTION_REFUSED, UNREACHABLE, CONNECT_TIMEOUT -> true;
+            case TIMEOUT -> f.phase() == SmtpPhase.CONNECT || f.phase() == SmtpPhase.BANNER;
+            case REJECTED -> f.phase() == SmtpPhase.BANNER && f.reply().map(r -> r.code() == 421).orElse(false);
+            default -> false;
+        };
+    }
+
+    /**
+     * Compares each server's greeting and EHLO names with the PTR names of its address (from the "ptr" checks):
+     * receivers and reputation systems expect them to agree (RFC 5321 §4.1.4 forbids rejecting on a mismatch alone,
+     * so a mismatch is a warning).
+     */
+    static List<PostureCheck> heloNameChecks(List<SessionResult> sessions, List<PostureCheck> checks) {
+        List<PostureCheck> out = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (SessionResult s : sessions) {
+            String address = s.address().getAddress() != null ? s.address().getAddress().getHostAddress()
+                    : s.address().getHostString();
+            Optional<String> bannerName = s.steps().stream()
+                    .filter(st -> st.phase() == SmtpPhase.BANNER)
+                    .map(st -> st.reply())
+                    .flatMap(Optional::stream)
+                    .filter(r -> r.code() == 220)
+                    .findFirst()
+                    .flatMap(DomainProber::greetingName);
+            String ehloName = normalise(s.capabilities().serverName());
+            if (bannerName.isEmpty() && ehloName.isEmpty()) {
+                continue;
+            }
+            if (!seen.add(address)) {
+                continue;
+            }
+            Optional<PostureCheck> ptr = checks.stream()
+                    .filter(c -> c.id().equals("ptr") && c.subject().equals(address))
+                    .findFirst();
+            List<String> names = new ArrayList<>();
+            bannerName.ifPresent(n -> names.add("banner: " + n));
+            if (!ehloName.isEmpty()) {
+                names.add("EHLO: " + ehloName);
+            }
+            if (ptr.isEmpty() || ptr.get().records().isEmpty()) {
+                out.add(new PostureCheck("helo-name", address, PostureCheck.Status.INFO,
+                        "The server calls itself " + String.join(", ", names) + "; there is no PTR name to compare.",
+                        names, ""));
+                continue;
+            }
+            Set<String> ptrNames = new LinkedHashSet<>();
+            ptr.get().records().forEach(n -> ptrNames.add(normalise(n)));
+            boolean bannerMatches = bannerName.map(ptrNames::contains).orElse(true);
+            boolean ehloMatches = ehloName.isEmpty() || ptrNames.contains(ehloName);
+            if (bannerMatches && ehloMatches) {
+                out.add(new PostureCheck("helo-name", address, PostureCheck.Status.PASS,
+                        "The server's names (" + String.join(", ", names) + ") match the PTR of " + address + ".",
+                        names, ""));
+            } else {
+                out.add(new PostureCheck("helo-name", address, PostureCheck.Status.WARN,
+                        "The server's names (" + String.join(", ", names) + ") differ from the PTR of " + address
+                                + " (" + String.join(", ", ptrNames) + "); some receivers score that as suspicious.",
+                        names, "Make the greeting and EHLO host name the address's PTR name (and give that name an "
+                                + "A/AAAA record pointing back)."));
+            }
+        }
+        return out;
+    }
+
+    /** The host name a greeting starts with ("220 mx.example.com ESMTP ..."), when it looks like one. */
+    private static Optional<String> greetingName(SmtpReply banner) {
+        if (banner.lines().isEmpty()) {
+            return Optional.empty();
+        }
+        String first = banner.lines().get(0).trim();
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        String token = first.split("\\s+", 2)[0];
+        String n = normalise(token);
+        return n.contains(".") || n.startsWith("[") ? Optional.of(n) : Optional.empty();
+    }
+
+    private static String normalise(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+    }
+
+    /** An IP literal in the forms users type: 192.0.2.1, [192.0.2.1], 2001:db8::1, [IPv6:2001:db8::1]. */
+    static Optional<InetAddress> ipLiteral(String host) {
+        String h = host.trim();
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.regionMatches(true, 0, "IPv6:", 0, 5)) {
+            h = h.substring(5);
+        }
+        if (!IPV4_LITERAL.matcher(h).matches() && !(h.indexOf(':') >= 0 && h.matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9]+)?"))) {
+            return Optional.empty();
+        }
+        try {
+            // Only literals reach this point, so no name lookup happens here.
+            return Optional.of(InetAddress.getByName(h));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static SessionResult internalError(SessionRequest request, Throwable error, long start) {
+        String message = "the session runner failed: " + rootMessage(error);
+        return new SessionResult(request.hostName(), request.address(), request.tlsMode(), List.of(),
+                EhloCapabilities.NONE, EhloCapabilities.NONE, false, Optional.empty(), false, Optional.empty(),
+                Optional.of(SessionFailure.of(FailureKind.INTERNAL_ERROR, SmtpPhase.CONNECT, message)), false,
+                List.of(new TranscriptLine(TranscriptLine.Direction.INFO, System.nanoTime(), message)), start,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable t = error;
+        while (t != null && t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == null ? "unknown error" : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}
