@@ -258,7 +258,8 @@ public final class Rules {
             case STARTTLS_NOT_OFFERED:
                 return finding("starttls-required-not-offered", Severity.CRITICAL, Category.ENCRYPTION_REQUIRED,
                         Optional.empty(), Optional.empty(), "STARTTLS required but not offered",
-                        host + " does not announce STARTTLS in its EHLO reply, and this probe required encryption.",
+                        host + " does not announce STARTTLS in its EHLO reply, and this probe required encryption"
+                                + at,
                         "Enable STARTTLS on " + session.hostName() + " with a valid certificate.",
                         Actor.RECEIVING_ADMIN, hostOpt, phase);
             case STARTTLS_REFUSED:
@@ -277,7 +278,8 @@ public final class Rules {
             case AUTH_REFUSED_PLAINTEXT:
                 return finding("auth-refused-plaintext", Severity.CRITICAL, Category.ENCRYPTION_REQUIRED,
                         Optional.empty(), Optional.empty(), "Credentials not sent over an unencrypted connection",
-                        "The connection to " + host + " is not encrypted, so the probe did not send the credentials.",
+                        "The connection to " + host + " is not encrypted, so the probe did not send the credentials"
+                                + at,
                         "Enable STARTTLS on the server (or use implicit TLS on port 465); force plain-text AUTH only "
                                 + "on a trusted network.",
                         Actor.SENDING_ADMIN, hostOpt, phase);
@@ -327,19 +329,14 @@ public final class Rules {
         } else {
             severity = reply.isTransientFailure() ? Severity.WARNING : Severity.CRITICAL;
         }
-        String id = switch (step.phase()) {
-            case BANNER -> "banner-rejected";
-            case EHLO, HELO, EHLO_TLS -> "ehlo-rejected";
-            case STARTTLS -> "starttls-rejected";
-            case AUTH -> "auth-failed";
-            case MAIL -> "sender-rejected";
-            case RCPT -> "recipient-rejected";
-            case DATA, MESSAGE -> "message-rejected";
-            default -> step.phase().id().replace('_', '-') + "-rejected";
+        // Ids name the phase ("rcpt-rejected"); the category says why ("recipient-unknown", "greylisted").
+        String phaseName = switch (step.phase()) {
+            case EHLO, HELO, EHLO_TLS -> "ehlo";
+            case DATA, MESSAGE -> "data";
+            default -> step.phase().id().replace('_', '-');
         };
-        if (reply.isTransientFailure() && !WIND_DOWN.contains(step.phase())) {
-            id = id.replace("-rejected", "-deferred").replace("auth-failed", "auth-deferred");
-        }
+        String id = phaseName + (reply.isTransientFailure() && !WIND_DOWN.contains(step.phase())
+                ? "-deferred" : "-rejected");
         String command = step.command().map(cmd -> " to " + cmd).orElse(step.phase() == SmtpPhase.BANNER
                 ? " as its greeting" : " in " + step.phase().id());
         String detail = host + " answered " + reply.code() + reply.enhanced().map(e -> " " + e).orElse("")

@@ -113,15 +113,15 @@ public final class TextReport {
         out.append("  ").append(s.tlsMode().name().toLowerCase(Locale.ROOT)).append("  ")
                 .append(paint(outcomeColor(outcome), outcome)).append('\n');
         if (!s.steps().isEmpty()) {
-            out.append(paint(DIM, String.format(Locale.ROOT, "  %-13s %-30s %-11s %-30s %6s",
+            out.append(paint(DIM, String.format(Locale.ROOT, "  %-13s %-34s %-11s %-28s %6s",
                     "phase", "command", "reply", "meaning", "ms"))).append('\n');
             for (Step step : s.steps()) {
                 String command = step.command().map(Redaction::command).orElse("");
                 String reply = step.reply().map(r -> r.code() + r.enhanced().map(e -> " " + e).orElse("")).orElse("-");
                 String meaning = step.reply().flatMap(this::classify).map(Classification::title)
                         .orElse(step.reply().isEmpty() ? "" : "");
-                String row = String.format(Locale.ROOT, "  %-13s %-30s %-11s %-30s %6d", step.phase().id(),
-                        fit(command, 30), fit(reply, 11), fit(meaning, 30), Timings.millis(step.elapsed()));
+                String row = String.format(Locale.ROOT, "  %-13s %-34s %-11s %-28s %6d", step.phase().id(),
+                        fit(command, 34), fit(reply, 11), fit(meaning, 28), Timings.millis(step.elapsed()));
                 out.append(step.reply().map(SmtpReply::code).orElse(0) >= 400
                         ? paint(step.reply().get().code() >= 500 ? RED : YELLOW, row) : row).append('\n');
             }
