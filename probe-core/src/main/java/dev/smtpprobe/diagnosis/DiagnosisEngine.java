@@ -78,8 +78,13 @@ public final class DiagnosisEngine {
         }
         String accepter = primary.map(Observations::hostLabel).orElse("another host");
         return new Finding(f.id(), Severity.WARNING, f.category(), f.code(), f.enhancedCode(), f.title(),
-                f.detail() + " Mail still flows: " + accepter + " accepted the probe.", f.remedy(), f.actor(),
+                sentence(f.detail()) + " Mail still flows: " + accepter + " accepted the probe.", f.remedy(), f.actor(),
                 f.host(), f.phase());
+    }
+
+    private static String sentence(String text) {
+        String t = text.strip();
+        return t.endsWith(".") || t.endsWith("!") || t.endsWith("?") ? t : t + ".";
     }
 
     private static Verdict verdict(List<Finding> findings) {
@@ -112,7 +117,8 @@ public final class DiagnosisEngine {
             worst.code().ifPresent(c -> s.append(" (").append(c)
                     .append(worst.enhancedCode().map(e -> " " + e).orElse("")).append(')'));
             long others = findings.stream().filter(f -> f.severity() != Severity.INFO).count() - 1;
-            if (primary.isPresent() && Observations.accepted(primary.get())) {
+            if (primary.isPresent() && Observations.accepted(primary.get())
+                    && !worst.host().equals(Optional.of(Observations.hostLabel(primary.get())))) {
                 s.append("; ").append(Observations.hostLabel(primary.get())).append(" accepted the probe");
             }
             if (others > 0) {
@@ -135,10 +141,6 @@ public final class DiagnosisEngine {
             }
         } else {
             s.append("; no TLS");
-        }
-        long notes = findings.size();
-        if (notes > 0) {
-            s.append(" (").append(notes).append(notes == 1 ? " note)" : " notes)");
         }
         return s.toString();
     }

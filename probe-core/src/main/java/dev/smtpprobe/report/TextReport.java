@@ -172,7 +172,7 @@ public final class TextReport {
         if (checks.isEmpty()) {
             return;
         }
-        out.append('\n').append(heading("Posture")).append('\n');
+        out.append('\n').append(paint(BOLD, "Posture")).append('\n');
         for (PostureCheck c : checks) {
             String status = c.status().name().toLowerCase(Locale.ROOT);
             String color = switch (c.status()) {
@@ -189,7 +189,7 @@ public final class TextReport {
     }
 
     private void findings(StringBuilder out, List<Finding> findings) {
-        out.append('\n').append(heading("Findings"));
+        out.append('\n').append(paint(BOLD, "Findings"));
         if (findings.isEmpty()) {
             out.append(" none\n");
             return;
@@ -207,7 +207,7 @@ public final class TextReport {
     }
 
     private void transcript(StringBuilder out, List<SessionResult> sessions) {
-        out.append('\n').append(heading("Transcript")).append('\n');
+        out.append('\n').append(paint(BOLD, "Transcript")).append('\n');
         for (SessionResult s : sessions) {
             out.append("  -- ").append(Observations.hostLabel(s)).append('\n');
             for (TranscriptLine line : Redaction.transcript(s.transcript())) {

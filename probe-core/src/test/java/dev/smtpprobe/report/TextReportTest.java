@@ -20,7 +20,7 @@ class TextReportTest {
     @Test
     void firstLineIsTheVerdictAndItsReason() {
         assertThat(render(Scenarios.ok(), ReportOptions.DEFAULTS).lines().findFirst().orElseThrow())
-                .isEqualTo("OK  mx1.example.com accepted the probe; TLSv1.3, certificate valid 87 days (1 note)");
+                .isEqualTo("OK  mx1.example.com accepted the probe; TLSv1.3, certificate valid 87 days");
         assertThat(render(Scenarios.greylisted(), ReportOptions.DEFAULTS).lines().findFirst().orElseThrow())
                 .startsWith("WARNING  ").contains("mx1.example.com").contains("450");
         assertThat(render(Scenarios.nullMxDomain(), ReportOptions.DEFAULTS).lines().findFirst().orElseThrow())
