@@ -184,8 +184,9 @@ public final class Rules {
                 continue;
             }
             SessionFailure failure = session.failure().get();
-            if (failure.reply().isPresent() && replyIsAStep(session, failure.reply().get())) {
-                continue; // the reply rule reports it, with the classifier's reading
+            if (failure.reply().isPresent() && failure.reply().get().code() >= 400
+                    && replyIsAStep(session, failure.reply().get())) {
+                continue; // the reply rule reports the refusal, with the classifier's reading
             }
             if (failure.kind() == FailureKind.CERTIFICATE_REJECTED && certificateProblemKnown(session)) {
                 continue; // the certificate rule reports the precise problem, as critical

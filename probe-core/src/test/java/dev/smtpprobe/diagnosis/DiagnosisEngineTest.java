@@ -276,12 +276,14 @@ class DiagnosisEngineTest {
 
     @Test
     void starttlsInjectionStaysCriticalEvenWhenAnotherMxAccepted() {
+        SmtpReply goAhead = SmtpReply.of(220, "2.0.0 go ahead");
         Diagnosis d = engine.diagnose(probe(domain("example.com"), TWO_MX,
                 session("mx1.example.com", "192.0.2.1").accepted().build(),
                 session("mx2.example.com", "192.0.2.2").noStartTls()
                         .step(SmtpPhase.BANNER, null, SmtpReply.of(220, "ready"))
-                        .step(SmtpPhase.STARTTLS, "STARTTLS", SmtpReply.of(220, "go ahead"))
-                        .failed(FailureKind.STARTTLS_INJECTION, SmtpPhase.STARTTLS, "bytes after 220").build()));
+                        .step(SmtpPhase.STARTTLS, "STARTTLS", goAhead)
+                        // The engine keeps the 220 as evidence on the failure; it must not hide the finding.
+                        .failed(FailureKind.STARTTLS_INJECTION, SmtpPhase.STARTTLS, goAhead).build()));
         assertThat(d.verdict()).isEqualTo(Verdict.CRITICAL);
         Finding f = only(d, "starttls-injection");
         assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
