@@ -79,6 +79,17 @@ class DiagnosisEngineTest {
     }
 
     @Test
+    void deadPrimaryWithWorkingBackupIsAWarningToo() {
+        Diagnosis d = engine.diagnose(probe(domain("example.com"), TWO_MX,
+                session("mx1.example.com", "192.0.2.1").refused(),
+                session("mx2.example.com", "192.0.2.2").accepted().build()));
+
+        assertThat(d.verdict()).isEqualTo(Verdict.WARNING);
+        assertThat(only(d, "connection-refused").host()).contains("mx1.example.com [192.0.2.1]");
+        assertThat(d.summary()).endsWith("mx2.example.com [192.0.2.2] accepted the probe");
+    }
+
+    @Test
     void everyMxDeadIsCritical() {
         Diagnosis d = engine.diagnose(probe(domain("example.com"), TWO_MX,
                 session("mx1.example.com", "192.0.2.1").refused(),
