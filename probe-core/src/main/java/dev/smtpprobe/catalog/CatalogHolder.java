@@ -1,10 +1,9 @@
 package dev.smtpprobe.catalog;
 
-/** Lazy holder: the catalog resources are parsed once, on first use. */
+/** Lazy holder: the catalog resources are parsed once, on first use (class initialisation is the lock). */
 final class CatalogHolder {
     private CatalogHolder() {
     }
 
-    // Replaced by the resource-backed classifier when the catalog data lands.
-    static final ReplyClassifier CLASSIFIER = null;
+    static final ReplyClassifier CLASSIFIER = StandardReplyClassifier.loadFromClasspath();
 }

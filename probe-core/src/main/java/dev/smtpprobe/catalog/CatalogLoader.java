@@ -1,0 +1,275 @@
+package dev.smtpprobe.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads the catalog resources. Every data error names the file and line, because a typo in a resource must fail
+ * the build's tests loudly rather than silently drop a rule.
+ */
+final class CatalogLoader {
+
+    static final String BASE = "/dev/smtpprobe/catalog/";
+
+    private CatalogLoader() {
+    }
+
+    static Map<Integer, CatalogEntry> entries(String resource) {
+        Map<Integer, CatalogEntry> out = new LinkedHashMap<>();
+        try (InputStream in = open(resource)) {
+            JsonNode root = new ObjectMapper().readTree(in);
+            for (JsonNode n : root.get("entries")) {
+                int code = n.get("code").asInt();
+                List<String> causes = new ArrayList<>();
+                n.get("causes").forEach(c -> causes.add(c.asText()));
+                JsonNode alt = n.get("alternativeReading");
+                CatalogEntry e = new CatalogEntry(
+                        code,
+                        ReplyClass.valueOf(text(n, "class", code).toUpperCase(Locale.ROOT).replace('-', '_')),
+                        text(n, "title", code),
+                        text(n, "explanation", code),
+                        causes,
+                        text(n, "remedy", code),
+                        actor(text(n, "actor", code), resource + " code " + code),
+                        n.get("retryable").asBoolean(),
+                        category(text(n, "category", code), resource + " code " + code),
+                        text(n, "standard", code),
+                        alt == null || alt.isNull() ? Optional.empty() : Optional.of(alt.asText()));
+                if (out.put(code, e) != null) {
+                    throw new IllegalStateException(resource + ": duplicate entry " + code);
+                }
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(resource, ex);
+        }
+        return out;
+    }
+
+    private static String text(JsonNode n, String field, int code) {
+        JsonNode v = n.get(field);
+        if (v == null || v.asText().isBlank()) {
+            throw new IllegalStateException("catalog entry " + code + " lacks " + field);
+        }
+        return v.asText();
+    }
+
+    /** enhanced-status-codes.tsv: subject.detail, title, 4yz category, 5yz category, decisive, basic, ref, meaning. */
+    static Map<String, EnhancedDetail> enhanced(String resource) {
+        Map<String, EnhancedDetail> out = new LinkedHashMap<>();
+        int lineNo = 0;
+        for (String line : lines(resource)) {
+            lineNo++;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t");
+            String where = resource + ":" + lineNo;
+            if (f.length != 8) {
+                throw new IllegalStateException(where + ": expected 8 tab-separated fields, got " + f.length);
+            }
+            EnhancedDetail d = new EnhancedDetail(f[0].strip(), f[1].strip(), f[7].strip(),
+                    optionalCategory(f[2], where), optionalCategory(f[3], where),
+                    switch (f[4].strip()) {
+                        case "decisive" -> true;
+                        case "vague" -> false;
+                        default -> throw new IllegalStateException(where + ": decisive|vague expected");
+                    },
+                    f[5].strip(), f[6].strip());
+            if (out.put(d.subjectDetail(), d) != null) {
+                throw new IllegalStateException(where + ": duplicate " + d.subjectDetail());
+            }
+        }
+        return out;
+    }
+
+    /** categories.tsv: category id, actor id, remedy. */
+    static Map<Category, CategoryAdvice> advice(String resource) {
+        Map<Category, CategoryAdvice> out = new EnumMap<>(Category.class);
+        int lineNo = 0;
+        for (String line : lines(resource)) {
+            lineNo++;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t");
+            String where = resource + ":" + lineNo;
+            if (f.length != 3) {
+                throw new IllegalStateException(where + ": expected 3 tab-separated fields");
+            }
+            Category c = category(f[0], where);
+            out.put(c, new CategoryAdvice(c, actor(f[1], where), f[2].strip()));
+        }
+        for (Category c : Category.values()) {
+            if (!out.containsKey(c)) {
+                throw new IllegalStateException(resource + ": no advice for category " + c.id());
+            }
+        }
+        return out;
+    }
+
+    /** client-observations.tsv: observation, code, category, actor, retryable, remedy. */
+    static Map<ClientObservation, ObservationMapping> observations(String resource) {
+        Map<ClientObservation, ObservationMapping> out = new EnumMap<>(ClientObservation.class);
+        int lineNo = 0;
+        for (String line : lines(resource)) {
+            lineNo++;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t");
+            String where = resource + ":" + lineNo;
+            if (f.length != 6) {
+                throw new IllegalStateException(where + ": expected 6 tab-separated fields");
+            }
+            ClientObservation o = ClientObservation.valueOf(f[0].strip());
+            out.put(o, new ObservationMapping(o, Integer.parseInt(f[1].strip()), category(f[2], where),
+                    actor(f[3], where), yesNo(f[4], where), f[5].strip()));
+        }
+        for (ClientObservation o : ClientObservation.values()) {
+            if (!out.containsKey(o)) {
+                throw new IllegalStateException(resource + ": no mapping for " + o);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * reply-patterns.txt: stanzas "[id]" followed by "key = value" lines (category, tier, codes, match, title,
+     * remedy, actor, retry, source, reference). Regexes are compiled case-insensitively here, once.
+     */
+    static List<ReplyRule> rules(String resource) {
+        List<ReplyRule> out = new ArrayList<>();
+        Map<String, String> stanza = null;
+        String id = null;
+        int stanzaLine = 0;
+        int lineNo = 0;
+        Set<String> ids = new LinkedHashSet<>();
+        for (String raw : lines(resource)) {
+            lineNo++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("[") && line.endsWith("]")) {
+                if (stanza != null) {
+                    out.add(rule(id, stanza, resource + ":" + stanzaLine));
+                }
+                id = line.substring(1, line.length() - 1).strip();
+                if (!ids.add(id)) {
+                    throw new IllegalStateException(resource + ":" + lineNo + ": duplicate pattern id " + id);
+                }
+                stanza = new LinkedHashMap<>();
+                stanzaLine = lineNo;
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (stanza == null || eq < 0) {
+                throw new IllegalStateException(resource + ":" + lineNo + ": expected [id] or key = value");
+            }
+            String key = line.substring(0, eq).strip();
+            String value = line.substring(eq + 1).strip();
+            if (stanza.put(key, value) != null) {
+                throw new IllegalStateException(resource + ":" + lineNo + ": repeated key " + key);
+            }
+        }
+        if (stanza != null) {
+            out.add(rule(id, stanza, resource + ":" + stanzaLine));
+        }
+        return out;
+    }
+
+    private static ReplyRule rule(String id, Map<String, String> s, String where) {
+        for (String required : List.of("category", "tier", "match", "title", "remedy", "source", "reference")) {
+            if (!s.containsKey(required) || s.get(required).isBlank()) {
+                throw new IllegalStateException(where + " [" + id + "]: missing " + required);
+            }
+        }
+        Pattern regex;
+        try {
+            regex = Pattern.compile(s.get("match"), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        } catch (PatternSyntaxException ex) {
+            throw new IllegalStateException(where + " [" + id + "]: bad regex: " + ex.getMessage(), ex);
+        }
+        Set<String> codes = new LinkedHashSet<>();
+        if (s.containsKey("codes")) {
+            for (String c : s.get("codes").split("[,\\s]+")) {
+                if (!c.matches("[2-5](xx|\\d\\d)")) {
+                    throw new IllegalStateException(where + " [" + id + "]: bad code filter " + c);
+                }
+                codes.add(c);
+            }
+        }
+        return new ReplyRule(id,
+                ReplyRule.Tier.valueOf(s.get("tier").toUpperCase(Locale.ROOT)),
+                category(s.get("category"), where),
+                regex, Set.copyOf(codes),
+                s.get("title"), s.get("remedy"),
+                s.containsKey("actor") ? Optional.of(actor(s.get("actor"), where)) : Optional.empty(),
+                s.containsKey("retry") ? Optional.of(yesNo(s.get("retry"), where)) : Optional.empty(),
+                s.get("source"), s.get("reference"));
+    }
+
+    private static Optional<Category> optionalCategory(String id, String where) {
+        return id.strip().equals("-") ? Optional.empty() : Optional.of(category(id, where));
+    }
+
+    static Category category(String id, String where) {
+        return Category.fromId(id).orElseThrow(() -> new IllegalStateException(where + ": unknown category " + id));
+    }
+
+    static Actor actor(String id, String where) {
+        String wanted = id.strip();
+        for (Actor a : Actor.values()) {
+            if (a.id().equals(wanted)) {
+                return a;
+            }
+        }
+        throw new IllegalStateException(where + ": unknown actor " + id);
+    }
+
+    private static boolean yesNo(String v, String where) {
+        return switch (v.strip()) {
+            case "yes", "true" -> true;
+            case "no", "false" -> false;
+            default -> throw new IllegalStateException(where + ": yes|no expected, got " + v);
+        };
+    }
+
+    private static List<String> lines(String resource) {
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(open(resource), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                out.add(line);
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(resource, ex);
+        }
+        return out;
+    }
+
+    private static InputStream open(String resource) {
+        InputStream in = CatalogLoader.class.getResourceAsStream(BASE + resource);
+        if (in == null) {
+            throw new IllegalStateException("catalog resource missing from the class path: " + BASE + resource);
+        }
+        return in;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.smtpprobe.catalog;
+
+import dev.smtpprobe.catalog.Classification.Confidence;
+import dev.smtpprobe.smtp.EnhancedStatus;
+import dev.smtpprobe.smtp.SmtpReply;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The resource-backed classifier. Order of precedence for a 4yz/5yz reply:
+ * <ol>
+ *   <li>SPECIFIC text patterns: a provider's or MTA's own wording (Gmail, Microsoft, Postfix...);</li>
+ *   <li>GENERAL keyword rules ("user unknown", "blocked using", "over quota"...), in file order, blocklists first;</li>
+ *   <li>a decisive enhanced code (5.1.1, 5.2.2, 5.7.8...);</li>
+ *   <li>WEAK keyword rules (vague words such as "try again later", "policy");</li>
+ *   <li>a vague enhanced code (5.7.1, 4.3.0...);</li>
+ *   <li>the basic code's catalog entry (and for an unlisted code, its first digit).</li>
+ * </ol>
+ * Text outranks codes because providers re-use enhanced codes for other meanings (Gmail's 5.7.27 means SPF
+ * failure, IANA's means a null-MX sender; Microsoft's 5.1.10 is an unknown recipient, IANA's a null MX).
+ * 2yz and 3yz replies are always {@link Category#OK}: success text is never scanned for failure words.
+ */
+final class StandardReplyClassifier implements ReplyClassifier {
+
+    private final ResourceReplyCatalog catalog;
+    private final List<ReplyRule> rules;
+    private final Map<Category, CategoryAdvice> advice;
+    private final Map<ClientObservation, ObservationMapping> observations;
+
+    StandardReplyClassifier(ResourceReplyCatalog catalog, List<ReplyRule> rules,
+            Map<Category, CategoryAdvice> advice, Map<ClientObservation, ObservationMapping> observations) {
+        this.catalog = catalog;
+        this.rules = List.copyOf(rules);
+        this.advice = Map.copyOf(advice);
+        this.observations = Map.copyOf(observations);
+        for (ObservationMapping m : observations.values()) {
+            if (catalog.entry(m.code()).isEmpty()) {
+                throw new IllegalStateException("client observation " + m.observation() + " maps to code "
+                        + m.code() + ", which has no catalog entry");
+            }
+        }
+    }
+
+    static StandardReplyClassifier loadFromClasspath() {
+        ResourceReplyCatalog catalog = new ResourceReplyCatalog(
+                CatalogLoader.entries("catalog-entries.json"),
+                CatalogLoader.enhanced("enhanced-status-codes.tsv"));
+        return new StandardReplyClassifier(catalog,
+                CatalogLoader.rules("reply-patterns.txt"),
+                CatalogLoader.advice("categories.tsv"),
+                CatalogLoader.observations("client-observations.tsv"));
+    }
+
+    @Override
+    public ReplyCatalog catalog() {
+        return catalog;
+    }
+
+    /** The rules in precedence order (for tests and the catalog command). */
+    List<ReplyRule> rules() {
+        return rules;
+    }
+
+    @Override
+    public Classification classify(SmtpReply reply) {
+        Objects.requireNonNull(reply);
+        String text = reply.text();
+        Optional<EnhancedStatus> enhanced = reply.enhanced().isPresent()
+                ? reply.enhanced()
+                : ReplyTextParser.enhancedIn(reply.lines().isEmpty() ? "" : reply.lines().get(0), text, reply.code());
+        return classify(String.join("\n", reply.wireLines()), reply.code(), enhanced, text);
+    }
+
+    @Override
+    public Classification classify(String replyText) {
+        Objects.requireNonNull(replyText);
+        ReplyTextParser.Found found = ReplyTextParser.find(replyText)
+                .orElseThrow(() -> new IllegalArgumentException("no SMTP reply code found in the text"));
+        return classify(replyText, found.code(), found.enhanced(), found.text());
+    }
+
+    @Override
+    public Classification classify(ClientObservation observation) {
+        ObservationMapping m = observations.get(Objects.requireNonNull(observation));
+        CatalogEntry entry = catalog.entry(m.code()).orElseThrow();
+        PatternMatch how = new PatternMatch("observation-" + observation.name().toLowerCase().replace('_', '-'),
+                entry.title(), "smtp-probe (observed by the client)", "client-observations.tsv");
+        return new Classification(observation.name(), m.code(), Optional.empty(), Optional.empty(), m.category(),
+                entry, Optional.of(how), Confidence.HIGH, m.retryable(), m.actor(), m.remedy());
+    }
+
+    private Classification classify(String input, int code, Optional<EnhancedStatus> enhanced, String text) {
+        CatalogEntry entry = catalog.entry(code).orElseGet(() -> unlistedEntry(code));
+        Optional<String> meaning = enhanced.map(catalog::describe);
+        Optional<String> enhancedCode = enhanced.map(EnhancedStatus::toString);
+        if (code < 400) {
+            return new Classification(input, code, enhancedCode, meaning, Category.OK, entry, Optional.empty(),
+                    Confidence.HIGH, false, Actor.NOBODY, entry.remedy());
+        }
+        // A rule's regex sees the code too, so rules may anchor on "550 5.7.1" style prefixes.
+        String haystack = code + " " + text;
+        Optional<ReplyRule> specific = firstRule(ReplyRule.Tier.SPECIFIC, code, haystack);
+        if (specific.isPresent()) {
+            return fromRule(input, code, enhancedCode, meaning, entry, specific.get(), Confidence.HIGH);
+        }
+        Optional<EnhancedDetail> detail = enhanced.flatMap(catalog::registered);
+        Optional<Category> decisive = detail.filter(EnhancedDetail::decisive)
+                .flatMap(d -> d.categoryFor(enhanced.get().statusClass()));
+        Optional<ReplyRule> general = firstRule(ReplyRule.Tier.GENERAL, code, haystack);
+        if (general.isPresent()) {
+            boolean conflicts = decisive.isPresent() && decisive.get() != general.get().category();
+            return fromRule(input, code, enhancedCode, meaning, entry, general.get(),
+                    conflicts ? Confidence.MEDIUM : Confidence.HIGH);
+        }
+        if (decisive.isPresent()) {
+            return fromCategory(input, code, enhancedCode, meaning, entry, decisive.get(), Confidence.HIGH);
+        }
+        Optional<ReplyRule> weak = firstRule(ReplyRule.Tier.WEAK, code, haystack);
+        if (weak.isPresent()) {
+            return fromRule(input, code, enhancedCode, meaning, entry, weak.get(), Confidence.MEDIUM);
+        }
+        Optional<Category> vague = detail.flatMap(d -> d.categoryFor(enhanced.get().statusClass()));
+        if (vague.isEmpty()) {
+            vague = enhanced.flatMap(catalog::subject).flatMap(d -> d.categoryFor(enhanced.get().statusClass()));
+        }
+        if (vague.isPresent()) {
+            return fromCategory(input, code, enhancedCode, meaning, entry, vague.get(), Confidence.MEDIUM);
+        }
+        return fromCategory(input, code, enhancedCode, meaning, entry, entry.category(), Confidence.LOW);
+    }
+
+    private Optional<ReplyRule> firstRule(ReplyRule.Tier tier, int code, String text) {
+        for (ReplyRule r : rules) {
+            if (r.tier() == tier && r.matches(code, text)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Classification fromRule(String input, int code, Optional<String> enhancedCode, Optional<String> meaning,
+            CatalogEntry entry, ReplyRule rule, Confidence confidence) {
+        CategoryAdvice a = advice.get(rule.category());
+        Actor actor = rule.actor().orElse(rule.category() == entry.category() ? entry.actor() : a.actor());
+        boolean retry = rule.retryable().orElse(code / 100 == 4);
+        return new Classification(input, code, enhancedCode, meaning, rule.category(), entry,
+                Optional.of(rule.toMatch()), confidence, retry, actor, rule.remedy());
+    }
+
+    private Classification fromCategory(String input, int code, Optional<String> enhancedCode,
+            Optional<String> meaning, CatalogEntry entry, Category category, Confidence confidence) {
+        boolean own = category == entry.category();
+        CategoryAdvice a = advice.get(category);
+        boolean retry = own ? entry.retryable() : code / 100 == 4;
+        return new Classification(input, code, enhancedCode, meaning, category, entry, Optional.empty(),
+                confidence, retry, own ? entry.actor() : a.actor(), own ? entry.remedy() : a.remedy());
+    }
+
+    /** A stand-in for a code the catalog does not list: RFC 5321 section 4.2 says to act on its first digit. */
+    private CatalogEntry unlistedEntry(int code) {
+        int digit = code / 100;
+        ReplyClass cls = switch (digit) {
+            case 2 -> ReplyClass.POSITIVE;
+            case 3 -> ReplyClass.INTERMEDIATE;
+            case 4 -> ReplyClass.TRANSIENT;
+            default -> ReplyClass.PERMANENT;
+        };
+        Category category = digit < 4 ? Category.OK : Category.UNKNOWN;
+        CategoryAdvice a = advice.get(category);
+        return new CatalogEntry(code, cls, "Unlisted " + digit + "yz reply",
+                "The catalog has no entry for " + code + "; RFC 5321 section 4.2 tells clients to act on the first"
+                        + " digit alone, so this is read as a " + cls.name().toLowerCase() + " reply.",
+                List.of("a server-specific code outside RFC 5321 and its extensions"),
+                a.remedy(), a.actor(), digit == 4, category, "RFC 5321 section 4.2 (first digit only)",
+                Optional.empty());
+    }
+}

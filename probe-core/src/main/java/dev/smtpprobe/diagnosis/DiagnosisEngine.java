@@ -1,0 +1,147 @@
+package dev.smtpprobe.diagnosis;
+
+import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.catalog.ReplyClassifier;
+import dev.smtpprobe.probe.ProbeResult;
+import dev.smtpprobe.probe.SessionResult;
+import dev.smtpprobe.tls.CertificateSummary;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a probe's observations into findings and a verdict. Stateless and thread-safe: build one and share it.
+ *
+ * <p>The verdict is the worst severity that matters for what the user asked. Mail reaches a domain as long as
+ * one of its MX hosts accepts it, so when some host accepted the probe, a failure on another host (a dead
+ * backup MX) is capped at WARNING; when none did, it stays CRITICAL. Security findings (STARTTLS injection)
+ * are never capped.
+ */
+public final class DiagnosisEngine {
+
+    /** The rule id of findings about our own failures; alone, they make the verdict UNKNOWN, not CRITICAL. */
+    public static final String INTERNAL_ERROR_ID = "internal-error";
+
+    private static final Set<String> NEVER_CAPPED = Set.of("starttls-injection");
+
+    private final List<Rule> rules;
+
+    public DiagnosisEngine(ReplyClassifier classifier) {
+        this(Rules.all(classifier));
+    }
+
+    /** An engine with a custom rule list (for example {@code Rules.all(c)} plus site-specific rules). */
+    public DiagnosisEngine(List<Rule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    /** The engine with the standard rules and the standard reply catalog. */
+    public static DiagnosisEngine standard() {
+        ReplyClassifier classifier = Objects.requireNonNull(ReplyClassifier.standard(),
+                "the reply catalog is not available on the class path");
+        return new DiagnosisEngine(classifier);
+    }
+
+    public Diagnosis diagnose(ProbeResult result) {
+        List<Finding> raw = new ArrayList<>();
+        for (Rule rule : rules) {
+            raw.addAll(rule.apply(result));
+        }
+        Set<String> acceptingHosts = new HashSet<>();
+        for (SessionResult s : result.sessions()) {
+            if (Observations.accepted(s)) {
+                acceptingHosts.add(Observations.hostLabel(s));
+            }
+        }
+        Optional<SessionResult> primary = Observations.primarySession(result);
+        List<Finding> findings = new ArrayList<>(raw.size());
+        for (Finding f : raw) {
+            findings.add(capIfAnotherHostAccepted(f, acceptingHosts, primary));
+        }
+        // Stable sort: within one severity, findings keep rule order, then session order.
+        findings.sort(Comparator.comparing(Finding::severity).reversed());
+        Verdict verdict = verdict(findings);
+        return new Diagnosis(verdict, summary(result, verdict, findings, primary), findings);
+    }
+
+    private static Finding capIfAnotherHostAccepted(Finding f, Set<String> acceptingHosts,
+            Optional<SessionResult> primary) {
+        boolean aboutOneSession = f.host().isPresent()
+                && f.phase().map(p -> p.ordinal() >= SmtpPhase.CONNECT.ordinal()).orElse(false);
+        if (f.severity() != Severity.CRITICAL || acceptingHosts.isEmpty() || !aboutOneSession
+                || acceptingHosts.contains(f.host().get()) || NEVER_CAPPED.contains(f.id())) {
+            return f;
+        }
+        String accepter = primary.map(Observations::hostLabel).orElse("another host");
+        return new Finding(f.id(), Severity.WARNING, f.category(), f.code(), f.enhancedCode(), f.title(),
+                sentence(f.detail()) + " Mail still flows: " + accepter + " accepted the probe.", f.remedy(), f.actor(),
+                f.host(), f.phase());
+    }
+
+    private static String sentence(String text) {
+        String t = text.strip();
+        return t.endsWith(".") || t.endsWith("!") || t.endsWith("?") ? t : t + ".";
+    }
+
+    private static Verdict verdict(List<Finding> findings) {
+        boolean internal = false;
+        boolean warning = false;
+        for (Finding f : findings) {
+            if (f.severity() == Severity.CRITICAL) {
+                if (!f.id().equals(INTERNAL_ERROR_ID)) {
+                    return Verdict.CRITICAL;
+                }
+                internal = true;
+            } else if (f.severity() == Severity.WARNING) {
+                warning = true;
+            }
+        }
+        if (internal) {
+            return Verdict.UNKNOWN;
+        }
+        return warning ? Verdict.WARNING : Verdict.OK;
+    }
+
+    /** One sentence: the worst problem when there is one, else who accepted and how securely. */
+    private static String summary(ProbeResult result, Verdict verdict, List<Finding> findings,
+            Optional<SessionResult> primary) {
+        if (verdict != Verdict.OK) {
+            Finding worst = findings.get(0);
+            StringBuilder s = new StringBuilder(worst.title());
+            worst.host().ifPresent(h -> s.append(" on ").append(h));
+            worst.phase().ifPresent(p -> s.append(" at ").append(p.id()));
+            worst.code().ifPresent(c -> s.append(" (").append(c)
+                    .append(worst.enhancedCode().map(e -> " " + e).orElse("")).append(')'));
+            long others = findings.stream().filter(f -> f.severity() != Severity.INFO).count() - 1;
+            if (primary.isPresent() && Observations.accepted(primary.get())
+                    && !worst.host().equals(Optional.of(Observations.hostLabel(primary.get())))) {
+                s.append("; ").append(Observations.hostLabel(primary.get())).append(" accepted the probe");
+            }
+            if (others > 0) {
+                s.append(" (+").append(others).append(" more)");
+            }
+            return s.toString();
+        }
+        if (primary.isEmpty()) {
+            return "Nothing to probe for " + result.target().input();
+        }
+        SessionResult session = primary.get();
+        StringBuilder s = new StringBuilder(session.hostName()).append(" accepted the probe");
+        if (session.tls().isPresent()) {
+            s.append("; ").append(session.tls().get().protocol());
+            Optional<CertificateSummary> leaf = Observations.leaf(session);
+            if (leaf.isPresent()) {
+                long days = Observations.daysToExpiry(leaf.get(), Observations.probeTime(result));
+                s.append(session.tls().get().trust().trusted() ? ", certificate valid " : ", certificate expires in ")
+                        .append(days).append(days == 1 ? " day" : " days");
+            }
+        } else {
+            s.append("; no TLS");
+        }
+        return s.toString();
+    }
+}

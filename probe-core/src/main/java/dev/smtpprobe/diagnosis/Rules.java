@@ -1,0 +1,634 @@
+package dev.smtpprobe.diagnosis;
+
+import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.catalog.Actor;
+import dev.smtpprobe.catalog.Category;
+import dev.smtpprobe.catalog.Classification;
+import dev.smtpprobe.catalog.ClientObservation;
+import dev.smtpprobe.catalog.ReplyClassifier;
+import dev.smtpprobe.dns.DnsFailure;
+import dev.smtpprobe.dns.MxHost;
+import dev.smtpprobe.dns.MxPlan;
+import dev.smtpprobe.dns.PostureCheck;
+import dev.smtpprobe.probe.FailureKind;
+import dev.smtpprobe.probe.ProbeResult;
+import dev.smtpprobe.probe.SessionFailure;
+import dev.smtpprobe.probe.SessionResult;
+import dev.smtpprobe.probe.Step;
+import dev.smtpprobe.probe.TlsMode;
+import dev.smtpprobe.smtp.EhloCapabilities;
+import dev.smtpprobe.smtp.ReplyFlag;
+import dev.smtpprobe.smtp.SmtpReply;
+import dev.smtpprobe.tls.CertificateSummary;
+import dev.smtpprobe.tls.TlsSessionInfo;
+import dev.smtpprobe.tls.TrustCheck;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every diagnostic rule, registered in {@link #all}. To add a rule: write a method
+ * {@code ProbeResult -> List<Finding>} here and add it to the list. Rule ids (the first argument of each
+ * finding) are a public contract: scripts filter and suppress by them.
+ */
+public final class Rules {
+
+    /** Certificates closer than this to expiry are a warning; closer than {@link #EXPIRY_INFO_DAYS}, a note. */
+    public static final int EXPIRY_WARNING_DAYS = 14;
+    public static final int EXPIRY_INFO_DAYS = 30;
+    public static final int MIN_RSA_BITS = 2048;
+
+    private static final Set<String> LEGACY_TLS = Set.of("SSLv2", "SSLv3", "TLSv1", "TLSv1.0", "TLSv1.1");
+    private static final Set<String> CLEARTEXT_MECHANISMS = Set.of("PLAIN", "LOGIN");
+    /** Replies to these only end a conversation; their errors do not affect delivery. */
+    private static final Set<SmtpPhase> WIND_DOWN = EnumSet.of(SmtpPhase.RSET, SmtpPhase.QUIT);
+
+    private final ReplyClassifier classifier;
+
+    private Rules(ReplyClassifier classifier) {
+        this.classifier = Objects.requireNonNull(classifier, "classifier");
+    }
+
+    /** The registered rules, in the order their findings are listed within one severity. */
+    public static List<Rule> all(ReplyClassifier classifier) {
+        Rules r = new Rules(classifier);
+        return List.of(
+                r::mxPlan,
+                r::mxHosts,
+                r::noSessions,
+                r::sessionFailures,
+                r::replies,
+                r::starttlsMissing,
+                r::certificates,
+                r::tlsParameters,
+                r::protocolIrregularities,
+                r::ehloAndAuth,
+                r::posture);
+    }
+
+    // ---------------------------------------------------------------- DNS
+
+    List<Finding> mxPlan(ProbeResult result) {
+        if (result.dns().isEmpty()) {
+            return List.of();
+        }
+        MxPlan plan = result.dns().get();
+        String domain = plan.domain();
+        switch (plan.kind()) {
+            case FAILED: {
+                DnsFailure failure = plan.failure().orElse(
+                        new DnsFailure(DnsFailure.Kind.OTHER, domain, "MX", "no usable answer"));
+                switch (failure.kind()) {
+                    case NXDOMAIN:
+                        return List.of(fromObservation("domain-not-found", Severity.CRITICAL,
+                                ClientObservation.DNS_NXDOMAIN, Category.DOMAIN_NOT_FOUND,
+                                "Domain does not exist",
+                                "DNS says " + failure.name() + " does not exist (NXDOMAIN), so mail to " + domain
+                                        + " cannot be delivered.",
+                                Optional.empty(), Optional.of(SmtpPhase.DNS_MX)));
+                    case NO_RECORDS:
+                        return List.of(fromObservation("no-mail-host", Severity.CRITICAL,
+                                ClientObservation.DNS_NO_RECORDS, Category.NO_MAIL_SERVICE,
+                                "Domain has neither MX nor address records",
+                                domain + " publishes no MX record and no A/AAAA record to fall back on.",
+                                Optional.empty(), Optional.of(SmtpPhase.DNS_MX)));
+                    case TIMEOUT:
+                        return List.of(fromObservation("dns-failure", Severity.CRITICAL,
+                                ClientObservation.DNS_TIMEOUT, Category.DNS_FAILURE, "DNS lookup timed out",
+                                "The " + failure.type() + " lookup of " + failure.name() + " got no answer in time: "
+                                        + failure.message(),
+                                Optional.empty(), Optional.of(SmtpPhase.DNS_MX)));
+                    default:
+                        return List.of(fromObservation("dns-failure", Severity.CRITICAL,
+                                ClientObservation.DNS_SERVFAIL, Category.DNS_FAILURE, "DNS lookup failed",
+                                "The " + failure.type() + " lookup of " + failure.name() + " failed ("
+                                        + failure.kind().name() + "): " + failure.message(),
+                                Optional.empty(), Optional.of(SmtpPhase.DNS_MX)));
+                }
+            }
+            case NULL_MX:
+                return List.of(fromObservation("null-mx", Severity.CRITICAL, ClientObservation.NULL_MX,
+                        Category.NO_MAIL_SERVICE, "Domain accepts no mail (null MX)",
+                        domain + " publishes the null MX record \"MX 0 .\" (RFC 7505): it declares that it accepts no mail.",
+                        Optional.empty(), Optional.of(SmtpPhase.DNS_MX)));
+            case IMPLICIT:
+                return List.of(finding("implicit-mx", Severity.WARNING, Category.DNS_FAILURE, Optional.empty(),
+                        Optional.empty(), "No MX record; mail falls back to the domain's address",
+                        domain + " has no MX record, so senders deliver to its A/AAAA address (implicit MX, RFC 5321 "
+                                + "section 5.1). This works, but is fragile and often unintended.",
+                        "Publish an MX record naming the host that should receive mail for " + domain
+                                + ", or a null MX (\"MX 0 .\") if the domain should receive none.",
+                        Actor.RECEIVING_ADMIN, Optional.empty(), Optional.of(SmtpPhase.DNS_MX)));
+            default:
+                return List.of();
+        }
+    }
+
+    List<Finding> mxHosts(ProbeResult result) {
+        if (result.dns().isEmpty()) {
+            return List.of();
+        }
+        List<Finding> out = new ArrayList<>();
+        for (MxHost host : result.dns().get().hosts()) {
+            for (String problem : host.problems()) {
+                out.add(finding("mx-host-problem", Severity.WARNING, Category.DNS_FAILURE, Optional.empty(),
+                        Optional.empty(), "MX record is misconfigured",
+                        "MX " + host.preference() + " " + host.name() + ": " + problem,
+                        "Point the MX record at a host name that has A/AAAA records directly (not a CNAME, not an "
+                                + "IP address).",
+                        Actor.RECEIVING_ADMIN, Optional.of(host.name()), Optional.of(SmtpPhase.DNS_MX)));
+            }
+            if (host.addresses().isEmpty()) {
+                String why = host.addressFailure().map(f -> f.kind().name() + ": " + f.message())
+                        .orElse("no A or AAAA record");
+                out.add(finding("mx-host-unresolved", Severity.WARNING, Category.DNS_FAILURE, Optional.empty(),
+                        Optional.empty(), "MX host does not resolve",
+                        "MX " + host.preference() + " " + host.name() + " has no usable address (" + why
+                                + "); senders skip it.",
+                        "Add A/AAAA records for " + host.name() + " or remove it from the MX set.",
+                        Actor.RECEIVING_ADMIN, Optional.of(host.name()), Optional.of(SmtpPhase.DNS_ADDRESS)));
+            }
+        }
+        return out;
+    }
+
+    List<Finding> noSessions(ProbeResult result) {
+        if (!result.sessions().isEmpty() || result.dns().isEmpty()) {
+            return List.of();
+        }
+        MxPlan plan = result.dns().get();
+        if (plan.kind() != MxPlan.Kind.MX && plan.kind() != MxPlan.Kind.IMPLICIT) {
+            return List.of();
+        }
+        return List.of(finding("no-reachable-mx", Severity.CRITICAL, Category.DNS_FAILURE, Optional.empty(),
+                Optional.empty(), "No mail host could be tried",
+                "None of the " + plan.hosts().size() + " mail host(s) of " + plan.domain()
+                        + " has an address to connect to.",
+                "Give the MX hosts of " + plan.domain() + " A/AAAA records.",
+                Actor.RECEIVING_ADMIN, Optional.empty(), Optional.of(SmtpPhase.DNS_ADDRESS)));
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    List<Finding> sessionFailures(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        for (SessionResult session : result.sessions()) {
+            if (session.failure().isEmpty()) {
+                continue;
+            }
+            SessionFailure failure = session.failure().get();
+            if (failure.reply().isPresent() && failure.reply().get().code() >= 400
+                    && replyIsAStep(session, failure.reply().get())) {
+                continue; // the reply rule reports the refusal, with the classifier's reading
+            }
+            if (failure.kind() == FailureKind.CERTIFICATE_REJECTED && certificateProblemKnown(session)) {
+                continue; // the certificate rule reports the precise problem, as critical
+            }
+            out.add(failureFinding(session, failure));
+        }
+        return out;
+    }
+
+    private Finding failureFinding(SessionResult session, SessionFailure failure) {
+        String host = Observations.hostLabel(session);
+        Optional<String> hostOpt = Optional.of(host);
+        Optional<SmtpPhase> phase = Optional.of(failure.phase());
+        String at = " during " + failure.phase().id() + ": " + failure.message();
+        switch (failure.kind()) {
+            case CONNECTION_REFUSED:
+                return fromObservation("connection-refused", Severity.CRITICAL, ClientObservation.CONNECTION_REFUSED,
+                        Category.CONNECTION_FAILED, "Connection refused",
+                        host + " refused the TCP connection on port " + session.address().getPort() + at, hostOpt, phase);
+            case UNREACHABLE:
+                return fromObservation("host-unreachable", Severity.CRITICAL, ClientObservation.HOST_UNREACHABLE,
+                        Category.CONNECTION_FAILED, "Host unreachable",
+                        host + " could not be reached" + at, hostOpt, phase);
+            case CONNECT_TIMEOUT:
+                return fromObservation("connect-timeout", Severity.CRITICAL, ClientObservation.CONNECT_TIMEOUT,
+                        Category.TIMEOUT, "Connection timed out",
+                        "The TCP connection to " + host + " did not complete in time" + at, hostOpt, phase);
+            case TIMEOUT:
+                boolean banner = failure.phase() == SmtpPhase.BANNER;
+                return fromObservation(banner ? "banner-timeout" : "reply-timeout", Severity.CRITICAL,
+                        banner ? ClientObservation.BANNER_TIMEOUT : ClientObservation.REPLY_TIMEOUT, Category.TIMEOUT,
+                        banner ? "No greeting from the server" : "Server stopped answering",
+                        host + " accepted the connection but sent no reply in time" + at, hostOpt, phase);
+            case DEADLINE_EXCEEDED:
+                return fromObservation("deadline-exceeded", Severity.CRITICAL, ClientObservation.REPLY_TIMEOUT,
+                        Category.TIMEOUT, "Probe deadline exceeded",
+                        "The conversation with " + host + " did not finish within the overall deadline" + at,
+                        hostOpt, phase);
+            case CONNECTION_CLOSED:
+                return fromObservation("connection-lost", Severity.CRITICAL, ClientObservation.CONNECTION_LOST,
+                        Category.CONNECTION_LOST, "Server closed the connection",
+                        host + " closed the connection" + at, hostOpt, phase);
+            case TLS_HANDSHAKE_FAILED:
+                return fromObservation("tls-handshake-failed", Severity.CRITICAL,
+                        ClientObservation.TLS_HANDSHAKE_FAILED, Category.TLS_FAILURE, "TLS handshake failed",
+                        "The TLS handshake with " + host + " failed" + at, hostOpt, phase);
+            case STARTTLS_INJECTION:
+                return finding("starttls-injection", Severity.CRITICAL, Category.TLS_FAILURE, Optional.empty(),
+                        Optional.empty(), "Plain-text data injected after STARTTLS",
+                        host + " (or something in the path) sent bytes after its 220 reply to STARTTLS and before the "
+                                + "TLS handshake. A server or middlebox that does this can be used to inject commands "
+                                + "or replies into the encrypted session (CVE-2011-0411 class); the probe stopped.",
+                        "Upgrade the mail server software; check for a proxy or firewall rewriting SMTP "
+                                + "(\"SMTP fixup\" features) in front of it.",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase);
+            case PROTOCOL_ERROR:
+                return finding("protocol-error", Severity.CRITICAL, Category.PROTOCOL_ERROR, Optional.empty(),
+                        Optional.empty(), "Server broke the SMTP protocol",
+                        host + " sent something that is not a valid SMTP reply" + at,
+                        "Check the server (or a proxy in front of it) with the transcript: it must send CRLF-terminated "
+                                + "replies of at most 512 octets per line.",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase);
+            case CERTIFICATE_REJECTED:
+                return finding("certificate-rejected", Severity.CRITICAL, Category.TLS_FAILURE, Optional.empty(),
+                        Optional.empty(), "Certificate rejected",
+                        "The certificate of " + host + " failed verification, which this probe required" + at,
+                        "Install a certificate from a trusted CA that covers " + session.hostName()
+                                + ", with the full intermediate chain.",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase);
+            case STARTTLS_NOT_OFFERED:
+                return finding("starttls-required-not-offered", Severity.CRITICAL, Category.ENCRYPTION_REQUIRED,
+                        Optional.empty(), Optional.empty(), "STARTTLS required but not offered",
+                        host + " does not announce STARTTLS in its EHLO reply, and this probe required encryption"
+                                + at,
+                        "Enable STARTTLS on " + session.hostName() + " with a valid certificate.",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase);
+            case STARTTLS_REFUSED:
+                return finding("starttls-refused", Severity.CRITICAL, Category.ENCRYPTION_REQUIRED,
+                        Optional.empty(), Optional.empty(), "STARTTLS refused",
+                        host + " offered STARTTLS but refused it, and this probe required encryption" + at,
+                        "Check the TLS configuration (certificate and key files, permissions) of the mail server.",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase);
+            case AUTH_UNAVAILABLE:
+                return finding("auth-unavailable", Severity.CRITICAL, Category.AUTH_FAILED, Optional.empty(),
+                        Optional.empty(), "No usable AUTH mechanism",
+                        host + " offers no SASL mechanism the probe can use (announced: "
+                                + mechanisms(session.capabilities()) + ")" + at,
+                        "Enable AUTH PLAIN or LOGIN over TLS on the server, or probe the submission port (587/465).",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase);
+            case AUTH_REFUSED_PLAINTEXT:
+                return finding("auth-refused-plaintext", Severity.CRITICAL, Category.ENCRYPTION_REQUIRED,
+                        Optional.empty(), Optional.empty(), "Credentials not sent over an unencrypted connection",
+                        "The connection to " + host + " is not encrypted, so the probe did not send the credentials"
+                                + at,
+                        "Enable STARTTLS on the server (or use implicit TLS on port 465); force plain-text AUTH only "
+                                + "on a trusted network.",
+                        Actor.SENDING_ADMIN, hostOpt, phase);
+            case REJECTED:
+                return finding("rejected", Severity.CRITICAL, Category.UNKNOWN, Optional.empty(), Optional.empty(),
+                        "Server rejected the probe", host + " rejected the probe" + at,
+                        "Read the server's reply in the transcript.", Actor.RECEIVING_ADMIN, hostOpt, phase);
+            case INTERNAL_ERROR:
+            default:
+                return finding(DiagnosisEngine.INTERNAL_ERROR_ID, Severity.CRITICAL, Category.UNKNOWN, Optional.empty(),
+                        Optional.empty(), "Probe failed with an internal error",
+                        "The probe of " + host + " stopped on an unexpected local error" + at,
+                        "Report this as a bug in smtp-probe, with the JSON report attached.", Actor.NOBODY,
+                        hostOpt, phase);
+        }
+    }
+
+    List<Finding> replies(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        for (SessionResult session : result.sessions()) {
+            Optional<SmtpReply> failureReply = session.failure().flatMap(SessionFailure::reply);
+            for (Step step : session.steps()) {
+                if (step.reply().isEmpty() || step.reply().get().code() < 400) {
+                    continue;
+                }
+                SmtpReply reply = step.reply().get();
+                if (session.heloFallback() && step.phase() == SmtpPhase.EHLO
+                        && (reply.code() == 500 || reply.code() == 502)) {
+                    continue; // reported as helo-fallback
+                }
+                boolean stoppedSession = failureReply.map(r -> r == reply || r.equals(reply)).orElse(false);
+                out.add(replyFinding(session, step, reply, stoppedSession));
+            }
+        }
+        return out;
+    }
+
+    private Finding replyFinding(SessionResult session, Step step, SmtpReply reply, boolean stoppedSession) {
+        Classification c = classifier.classify(reply);
+        String host = Observations.hostLabel(session);
+        Severity severity;
+        if (WIND_DOWN.contains(step.phase())) {
+            severity = Severity.INFO;
+        } else if (step.phase() == SmtpPhase.STARTTLS && !stoppedSession) {
+            // The probe went on in plain text: mail still flows, just unencrypted.
+            severity = Severity.WARNING;
+        } else {
+            severity = reply.isTransientFailure() ? Severity.WARNING : Severity.CRITICAL;
+        }
+        // Ids name the phase ("rcpt-rejected"); the category says why ("recipient-unknown", "greylisted").
+        String phaseName = switch (step.phase()) {
+            case EHLO, HELO, EHLO_TLS -> "ehlo";
+            case DATA, MESSAGE -> "data";
+            default -> step.phase().id().replace('_', '-');
+        };
+        String id = phaseName + (reply.isTransientFailure() && !WIND_DOWN.contains(step.phase())
+                ? "-deferred" : "-rejected");
+        String command = step.command().map(cmd -> " to " + cmd).orElse(step.phase() == SmtpPhase.BANNER
+                ? " as its greeting" : " in " + step.phase().id());
+        String detail = host + " answered " + reply.code() + reply.enhanced().map(e -> " " + e).orElse("")
+                + command + ": " + reply.textWithoutEnhancedCode().strip()
+                + (c.retryable() && reply.isTransientFailure() ? " (temporary; a sender would retry)" : "");
+        Optional<String> enhanced = c.enhancedCode().isPresent() ? c.enhancedCode()
+                : reply.enhanced().map(Object::toString);
+        return finding(id, severity, c.category(), Optional.of(reply.code()), enhanced, c.title(),
+                detail, c.remedy(), c.actor(), Optional.of(host), Optional.of(step.phase()));
+    }
+
+    // ---------------------------------------------------------------- TLS
+
+    List<Finding> starttlsMissing(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        for (SessionResult session : result.sessions()) {
+            if (session.tlsMode() != TlsMode.STARTTLS || session.tls().isPresent()
+                    || session.capabilitiesBeforeTls().extensions().isEmpty()
+                    || session.capabilitiesBeforeTls().startTls()) {
+                continue;
+            }
+            if (session.failure().map(f -> f.kind() == FailureKind.STARTTLS_NOT_OFFERED).orElse(false)) {
+                continue; // already critical
+            }
+            String host = Observations.hostLabel(session);
+            out.add(finding("starttls-not-offered", Severity.WARNING, Category.TLS_FAILURE, Optional.empty(),
+                    Optional.empty(), "STARTTLS not offered",
+                    host + " does not announce STARTTLS, so mail to it travels in clear text.",
+                    "Enable STARTTLS on " + session.hostName() + " (any certificate helps; a valid one is better).",
+                    Actor.RECEIVING_ADMIN, Optional.of(host), Optional.of(SmtpPhase.EHLO)));
+        }
+        return out;
+    }
+
+    List<Finding> certificates(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        for (SessionResult session : result.sessions()) {
+            if (session.tls().isEmpty()) {
+                continue;
+            }
+            TlsSessionInfo tls = session.tls().get();
+            TrustCheck trust = tls.trust();
+            // Senders rarely verify MX certificates (opportunistic TLS); only a probe that required
+            // verification makes a bad certificate stop delivery.
+            boolean required = session.failure().map(f -> f.kind() == FailureKind.CERTIFICATE_REJECTED).orElse(false);
+            Severity bad = required ? Severity.CRITICAL : Severity.WARNING;
+            String host = Observations.hostLabel(session);
+            Optional<String> hostOpt = Optional.of(host);
+            Optional<SmtpPhase> phase = Optional.of(SmtpPhase.TLS_HANDSHAKE);
+            Optional<CertificateSummary> leaf = Observations.leaf(session);
+            String subject = leaf.map(CertificateSummary::subject).orElse("the certificate");
+            String consequence = required ? " This probe required verification, so it stopped."
+                    : " Senders that verify certificates (MTA-STS, DANE, strict smart hosts) will refuse to deliver.";
+            if (trust.expired()) {
+                out.add(finding("certificate-expired", bad, Category.TLS_FAILURE, Optional.empty(), Optional.empty(),
+                        "Certificate expired",
+                        "The certificate of " + host + " (" + subject + ") expired on "
+                                + leaf.map(l -> l.notAfter().toString()).orElse("an earlier date") + "." + consequence,
+                        "Renew the certificate of " + session.hostName() + " and reload the mail server.",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase));
+            }
+            if (trust.notYetValid()) {
+                out.add(finding("certificate-not-yet-valid", bad, Category.TLS_FAILURE, Optional.empty(),
+                        Optional.empty(), "Certificate not yet valid",
+                        "The certificate of " + host + " (" + subject + ") is valid only from "
+                                + leaf.map(l -> l.notBefore().toString()).orElse("a later date") + "." + consequence,
+                        "Check the server's clock and the certificate's notBefore date.",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase));
+            }
+            if (!trust.chainValid() && !trust.expired() && !trust.notYetValid()) {
+                out.add(finding("certificate-untrusted", bad, Category.TLS_FAILURE, Optional.empty(), Optional.empty(),
+                        "Certificate chain not trusted",
+                        "The certificate chain of " + host + " does not verify: "
+                                + trust.chainProblem().orElse("no path to a trusted root") + "." + consequence,
+                        "Use a certificate from a publicly trusted CA and send the full intermediate chain.",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase));
+            }
+            if (!trust.nameMatches()) {
+                out.add(finding("certificate-name-mismatch", bad, Category.TLS_FAILURE, Optional.empty(),
+                        Optional.empty(), "Certificate does not match the host name",
+                        "The certificate of " + host + " does not cover " + session.hostName() + " (names: "
+                                + leaf.map(l -> String.join(", ", l.subjectAltNames())).orElse("none") + ")."
+                                + consequence,
+                        "Add " + session.hostName() + " to the certificate's subject alternative names.",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase));
+            }
+            if (leaf.isPresent() && !trust.expired()) {
+                long days = Observations.daysToExpiry(leaf.get(), Observations.probeTime(result));
+                if (days <= EXPIRY_INFO_DAYS) {
+                    Severity s = days <= EXPIRY_WARNING_DAYS ? Severity.WARNING : Severity.INFO;
+                    out.add(finding("certificate-expiring", s, Category.TLS_FAILURE, Optional.empty(),
+                            Optional.empty(), "Certificate expires in " + days + " day" + (days == 1 ? "" : "s"),
+                            "The certificate of " + host + " (" + subject + ") expires on " + leaf.get().notAfter()
+                                    + ".",
+                            "Renew the certificate of " + session.hostName() + " before it expires; check that "
+                                    + "automatic renewal works.",
+                            Actor.RECEIVING_ADMIN, hostOpt, phase));
+                }
+            }
+        }
+        return out;
+    }
+
+    List<Finding> tlsParameters(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        for (SessionResult session : result.sessions()) {
+            if (session.tls().isEmpty()) {
+                continue;
+            }
+            TlsSessionInfo tls = session.tls().get();
+            String host = Observations.hostLabel(session);
+            if (LEGACY_TLS.contains(tls.protocol())) {
+                out.add(finding("tls-legacy-protocol", Severity.WARNING, Category.TLS_FAILURE, Optional.empty(),
+                        Optional.empty(), "Outdated TLS version " + tls.protocol(),
+                        host + " negotiated " + tls.protocol() + " (" + tls.cipherSuite()
+                                + "); TLS 1.0 and 1.1 are deprecated (RFC 8996) and many senders no longer use them.",
+                        "Enable TLS 1.2 and 1.3 on the mail server.",
+                        Actor.RECEIVING_ADMIN, Optional.of(host), Optional.of(SmtpPhase.TLS_HANDSHAKE)));
+            }
+            Optional<CertificateSummary> leaf = Observations.leaf(session);
+            if (leaf.isPresent() && leaf.get().publicKeyAlgorithm().toUpperCase(Locale.ROOT).startsWith("RSA")
+                    && leaf.get().publicKeyBits() > 0 && leaf.get().publicKeyBits() < MIN_RSA_BITS) {
+                out.add(finding("weak-key", Severity.WARNING, Category.TLS_FAILURE, Optional.empty(),
+                        Optional.empty(), "Weak certificate key",
+                        "The certificate of " + host + " has a " + leaf.get().publicKeyBits()
+                                + "-bit RSA key; at least " + MIN_RSA_BITS + " bits are expected.",
+                        "Issue a new certificate with a 2048-bit (or larger) RSA key or an ECDSA P-256 key.",
+                        Actor.RECEIVING_ADMIN, Optional.of(host), Optional.of(SmtpPhase.TLS_HANDSHAKE)));
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- protocol, EHLO, AUTH
+
+    List<Finding> protocolIrregularities(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        for (SessionResult session : result.sessions()) {
+            Map<ReplyFlag, List<SmtpPhase>> seen = new LinkedHashMap<>();
+            for (Step step : session.steps()) {
+                step.reply().ifPresent(reply -> {
+                    for (ReplyFlag flag : ReplyFlag.values()) {
+                        if (reply.flags().contains(flag)) {
+                            seen.computeIfAbsent(flag, f -> new ArrayList<>()).add(step.phase());
+                        }
+                    }
+                });
+            }
+            String host = Observations.hostLabel(session);
+            for (Map.Entry<ReplyFlag, List<SmtpPhase>> e : seen.entrySet()) {
+                ReplyFlag flag = e.getKey();
+                if (flag == ReplyFlag.NON_ASCII && session.capabilities().smtpUtf8()) {
+                    continue;
+                }
+                String phases = e.getValue().stream().map(SmtpPhase::id).distinct().collect(Collectors.joining(", "));
+                out.add(finding("protocol-" + flag.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                        flagSeverity(flag), Category.PROTOCOL_ERROR, Optional.empty(), Optional.empty(),
+                        flagTitle(flag), host + " " + flagDetail(flag) + " (in " + phases + ").",
+                        "Fix the server (or a proxy rewriting its replies) so replies follow RFC 5321 section 4.2.",
+                        Actor.RECEIVING_ADMIN, Optional.of(host), Optional.of(e.getValue().get(0))));
+            }
+        }
+        return out;
+    }
+
+    private static Severity flagSeverity(ReplyFlag flag) {
+        return switch (flag) {
+            case OVERLONG_LINE, NON_ASCII -> Severity.INFO;
+            default -> Severity.WARNING;
+        };
+    }
+
+    private static String flagTitle(ReplyFlag flag) {
+        return switch (flag) {
+            case BARE_LF -> "Reply lines end in bare LF";
+            case MIXED_CODES -> "Multi-line reply mixes reply codes";
+            case OVERLONG_LINE -> "Reply line longer than 512 octets";
+            case NON_ASCII -> "Non-ASCII bytes in reply text";
+            case BAD_SEPARATOR -> "Malformed reply separator";
+            case CODE_OUT_OF_RANGE -> "Reply code outside the SMTP grammar";
+        };
+    }
+
+    private static String flagDetail(ReplyFlag flag) {
+        return switch (flag) {
+            case BARE_LF -> "ended reply lines with LF instead of CRLF; strict clients reject this";
+            case MIXED_CODES -> "sent one multi-line reply whose lines carry different codes";
+            case OVERLONG_LINE -> "sent a reply line over the 512-octet limit";
+            case NON_ASCII -> "sent non-ASCII text without announcing SMTPUTF8";
+            case BAD_SEPARATOR -> "followed a reply code with something other than a space or hyphen";
+            case CODE_OUT_OF_RANGE -> "sent a reply code outside 2yz-5yz";
+        };
+    }
+
+    List<Finding> ehloAndAuth(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        for (SessionResult session : result.sessions()) {
+            String host = Observations.hostLabel(session);
+            Optional<String> hostOpt = Optional.of(host);
+            if (session.heloFallback()) {
+                out.add(finding("helo-fallback", Severity.INFO, Category.NOT_IMPLEMENTED, Optional.empty(),
+                        Optional.empty(), "Server does not speak ESMTP",
+                        host + " refused EHLO, so the probe fell back to HELO: no extensions (no STARTTLS, no SIZE).",
+                        "Upgrade the mail server to one that supports EHLO (RFC 5321).",
+                        Actor.RECEIVING_ADMIN, hostOpt, Optional.of(SmtpPhase.HELO)));
+            }
+            if (session.authenticated()) {
+                out.add(finding("auth-succeeded", Severity.INFO, Category.OK, Optional.of(235), Optional.empty(),
+                        "Authentication succeeded", host + " accepted the credentials.", "Nothing to do.",
+                        Actor.NOBODY, hostOpt, Optional.of(SmtpPhase.AUTH)));
+            }
+            List<String> cleartext = session.capabilitiesBeforeTls().authMechanisms().stream()
+                    .filter(CLEARTEXT_MECHANISMS::contains).toList();
+            if (session.tlsMode() == TlsMode.STARTTLS && !cleartext.isEmpty()) {
+                out.add(finding("auth-offered-plaintext", Severity.WARNING, Category.ENCRYPTION_REQUIRED,
+                        Optional.empty(), Optional.empty(), "Password login offered without encryption",
+                        host + " offers AUTH " + String.join(" ", cleartext)
+                                + " before TLS, inviting clients to send passwords in clear text.",
+                        "Announce AUTH only after STARTTLS (Postfix: smtpd_tls_auth_only = yes).",
+                        Actor.RECEIVING_ADMIN, hostOpt, Optional.of(SmtpPhase.EHLO)));
+            }
+        }
+        return out;
+    }
+
+    private static String mechanisms(EhloCapabilities capabilities) {
+        List<String> m = capabilities.authMechanisms();
+        return m.isEmpty() ? "none" : String.join(" ", m);
+    }
+
+    // ---------------------------------------------------------------- posture
+
+    List<Finding> posture(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        for (PostureCheck check : result.posture()) {
+            Severity severity = switch (check.status()) {
+                case PASS -> null;
+                case INFO -> Severity.INFO;
+                case WARN, ERROR -> Severity.WARNING;
+                // A TLSA record that does not match makes DANE-validating senders refuse delivery.
+                case FAIL -> check.id().equals("tlsa") ? Severity.CRITICAL : Severity.WARNING;
+                case MISSING -> switch (check.id()) {
+                    case "spf", "dmarc" -> Severity.WARNING;
+                    default -> Severity.INFO;
+                };
+            };
+            if (severity == null) {
+                continue;
+            }
+            Category category;
+            if (check.status() == PostureCheck.Status.ERROR) {
+                category = Category.DNS_FAILURE;
+            } else {
+                category = switch (check.id()) {
+                    case "spf", "dmarc", "dkim", "ptr" -> Category.SENDER_UNAUTHENTICATED;
+                    case "mta-sts", "tls-rpt", "tlsa" -> Category.TLS_FAILURE;
+                    default -> Category.DNS_FAILURE;
+                };
+            }
+            String status = check.status().name().toLowerCase(Locale.ROOT);
+            out.add(finding("posture-" + check.id() + "-" + status, severity, category, Optional.empty(),
+                    Optional.empty(), check.id().toUpperCase(Locale.ROOT) + " " + status,
+                    check.subject() + ": " + check.summary(),
+                    check.remedy().isBlank() ? "Nothing to do." : check.remedy(),
+                    Actor.RECEIVING_ADMIN, Optional.empty(), Optional.empty()));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Finding fromObservation(String id, Severity severity, ClientObservation observation, Category fallback,
+            String title, String detail, Optional<String> host, Optional<SmtpPhase> phase) {
+        Classification c = classifier.classify(observation);
+        Category category = c.category() == Category.UNKNOWN ? fallback : c.category();
+        return finding(id, severity, category, Optional.of(c.code()), c.enhancedCode(), title, detail, c.remedy(),
+                c.actor(), host, phase);
+    }
+
+    private static Finding finding(String id, Severity severity, Category category, Optional<Integer> code,
+            Optional<String> enhancedCode, String title, String detail, String remedy, Actor actor,
+            Optional<String> host, Optional<SmtpPhase> phase) {
+        return new Finding(id, severity, category, code, enhancedCode, title, detail, remedy, actor, host, phase);
+    }
+
+    private static boolean replyIsAStep(SessionResult session, SmtpReply reply) {
+        return session.steps().stream().anyMatch(s -> s.reply().map(r -> r == reply || r.equals(reply)).orElse(false));
+    }
+
+    private static boolean certificateProblemKnown(SessionResult session) {
+        return session.tls().map(t -> !t.trust().chainValid() || !t.trust().nameMatches()
+                || t.trust().expired() || t.trust().notYetValid()).orElse(false);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.smtpprobe.report;
+
+import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.diagnosis.Diagnosis;
+import dev.smtpprobe.diagnosis.Finding;
+import dev.smtpprobe.diagnosis.Observations;
+import dev.smtpprobe.diagnosis.Rules;
+import dev.smtpprobe.diagnosis.Severity;
+import dev.smtpprobe.probe.ProbeResult;
+import dev.smtpprobe.probe.SessionResult;
+import dev.smtpprobe.tls.CertificateSummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The monitoring-plugins output format (Nagios, Icinga, Checkmk):
+ * {@code SMTP OK - summary | connect=0.012s;;;0 ... total=0.310s;;;0 cert_days=87;30;14;0}
+ * followed by optional long-output lines, one per finding. The exit code is {@code verdict.exitCode()}.
+ */
+public final class NagiosReport {
+
+    private final ReportOptions options;
+
+    public NagiosReport(ReportOptions options) {
+        this.options = options;
+    }
+
+    public String render(ProbeResult result, Diagnosis diagnosis) {
+        StringBuilder out = new StringBuilder();
+        out.append("SMTP ").append(diagnosis.verdict().name()).append(" - ").append(clean(diagnosis.summary()));
+        List<String> perf = perfdata(result);
+        if (!perf.isEmpty()) {
+            out.append(" | ").append(String.join(" ", perf));
+        }
+        out.append('\n');
+        if (options.verbose()) {
+            for (Finding f : diagnosis.findings()) {
+                if (f.severity() == Severity.INFO && diagnosis.findings().size() > 10) {
+                    continue;
+                }
+                out.append(f.severity().name()).append(": ").append(clean(f.title())).append(" - ")
+                        .append(clean(f.detail())).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** Time per phase of the session the verdict rests on, the total, and days to certificate expiry. */
+    static List<String> perfdata(ProbeResult result) {
+        List<String> perf = new ArrayList<>();
+        Optional<SessionResult> primary = Observations.primarySession(result);
+        if (primary.isPresent()) {
+            for (Map.Entry<SmtpPhase, Duration> e : Timings.perPhase(primary.get()).entrySet()) {
+                perf.add(label(e.getKey()) + "=" + seconds(e.getValue()) + "s;;;0");
+            }
+        }
+        perf.add("total=" + seconds(result.elapsed()) + "s;;;0");
+        Optional<CertificateSummary> leaf = primary.flatMap(Observations::leaf);
+        leaf.ifPresent(c -> perf.add("cert_days=" + Observations.daysToExpiry(c, Observations.probeTime(result))
+                + ";" + Rules.EXPIRY_INFO_DAYS + ";" + Rules.EXPIRY_WARNING_DAYS + ";0"));
+        return perf;
+    }
+
+    private static String label(SmtpPhase phase) {
+        return phase == SmtpPhase.TLS_HANDSHAKE ? "tls" : phase.id();
+    }
+
+    private static String seconds(Duration d) {
+        long nanos = d == null ? 0 : d.toNanos();
+        return String.format(Locale.ROOT, "%.3f", nanos / 1e9);
+    }
+
+    /** The plugin format reserves '|' for perfdata and ends the first line at a newline. */
+    private static String clean(String text) {
+        return text.replace('|', '/').replaceAll("[\\r\\n]+", " ");
+    }
+}

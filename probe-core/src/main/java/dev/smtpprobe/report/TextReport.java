@@ -1,0 +1,317 @@
+package dev.smtpprobe.report;
+
+import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.catalog.Classification;
+import dev.smtpprobe.catalog.ReplyClassifier;
+import dev.smtpprobe.diagnosis.Diagnosis;
+import dev.smtpprobe.diagnosis.Finding;
+import dev.smtpprobe.diagnosis.Observations;
+import dev.smtpprobe.diagnosis.Severity;
+import dev.smtpprobe.diagnosis.Verdict;
+import dev.smtpprobe.dns.MxHost;
+import dev.smtpprobe.dns.MxPlan;
+import dev.smtpprobe.dns.PostureCheck;
+import dev.smtpprobe.probe.ProbeResult;
+import dev.smtpprobe.probe.SessionResult;
+import dev.smtpprobe.probe.Step;
+import dev.smtpprobe.probe.TranscriptLine;
+import dev.smtpprobe.smtp.SmtpReply;
+import dev.smtpprobe.tls.CertificateSummary;
+import dev.smtpprobe.tls.TlsSessionInfo;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
+
+/**
+ * The report a person reads: the verdict and its reason on the first line (so {@code | head -1} is enough),
+ * then the DNS plan, one step table per host, TLS, posture, and the findings with their remedies. Fits in
+ * 100 columns; ANSI colour only when asked.
+ */
+public final class TextReport {
+
+    static final int WIDTH = 100;
+    private static final String RESET = "\u001b[0m";
+    private static final String BOLD = "\u001b[1m";
+    private static final String RED = "\u001b[31m";
+    private static final String GREEN = "\u001b[32m";
+    private static final String YELLOW = "\u001b[33m";
+    private static final String MAGENTA = "\u001b[35m";
+    private static final String DIM = "\u001b[2m";
+
+    private final ReplyClassifier classifier;
+    private final ReportOptions options;
+
+    /** @param classifier names each reply in the step tables; may be null to leave titles out */
+    public TextReport(ReplyClassifier classifier, ReportOptions options) {
+        this.classifier = classifier;
+        this.options = options;
+    }
+
+    public String render(ProbeResult result, Diagnosis diagnosis) {
+        StringBuilder out = new StringBuilder();
+        out.append(paint(verdictColor(diagnosis.verdict()) + BOLD, diagnosis.verdict().name()))
+                .append("  ").append(oneLine(diagnosis.summary())).append('\n');
+        out.append('\n');
+        target(out, result);
+        result.dns().ifPresent(plan -> dns(out, plan));
+        for (SessionResult s : result.sessions()) {
+            session(out, result, s);
+        }
+        posture(out, result.posture());
+        findings(out, diagnosis.findings());
+        if (options.transcript()) {
+            transcript(out, result.sessions());
+        }
+        return out.toString();
+    }
+
+    private void target(StringBuilder out, ProbeResult result) {
+        var t = result.target();
+        String name = t.unicodeDomain().equals(t.domain()) ? t.domain() : t.unicodeDomain() + " (" + t.domain() + ")";
+        out.append(heading("Target")).append(' ').append(t.mailbox().orElse(name))
+                .append("  ").append(t.kind().name().toLowerCase(Locale.ROOT)).append(", port ").append(t.port())
+                .append(", ").append(Timings.millis(result.elapsed())).append(" ms\n");
+    }
+
+    private void dns(StringBuilder out, MxPlan plan) {
+        out.append('\n').append(heading("DNS")).append(' ');
+        switch (plan.kind()) {
+            case MX -> out.append("MX records of ").append(plan.domain());
+            case IMPLICIT -> out.append("no MX; implicit MX (the domain's own address) for ").append(plan.domain());
+            case NULL_MX -> out.append("null MX (\"MX 0 .\"): ").append(plan.domain()).append(" accepts no mail");
+            case FAILED -> out.append("lookup failed for ").append(plan.domain());
+        }
+        out.append('\n');
+        plan.failure().ifPresent(f -> out.append("  ").append(f.kind().name()).append(' ').append(f.type())
+                .append(' ').append(f.name()).append(": ").append(oneLine(f.message())).append('\n'));
+        for (MxHost h : plan.hosts()) {
+            String addresses = h.addresses().stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+            if (addresses.isEmpty()) {
+                addresses = h.addressFailure().map(f -> "no address (" + f.kind().name().toLowerCase(Locale.ROOT) + ")")
+                        .orElse("no address");
+            }
+            out.append(fit(String.format(Locale.ROOT, "  %5d  %-36s %s", h.preference(), h.name(), addresses), WIDTH))
+                    .append('\n');
+            for (String p : h.problems()) {
+                wrap(out, "         ! ", p);
+            }
+        }
+    }
+
+    private void session(StringBuilder out, ProbeResult result, SessionResult s) {
+        out.append('\n').append(heading("Host")).append(' ').append(Observations.hostLabel(s)).append(':')
+                .append(s.address() == null ? 0 : s.address().getPort());
+        OptionalInt pref = Observations.preference(result, s);
+        if (pref.isPresent()) {
+            out.append("  MX ").append(pref.getAsInt());
+        }
+        String outcome = Observations.outcome(s);
+        out.append("  ").append(s.tlsMode().name().toLowerCase(Locale.ROOT)).append("  ")
+                .append(paint(outcomeColor(outcome), outcome)).append('\n');
+        if (!s.steps().isEmpty()) {
+            out.append(paint(DIM, String.format(Locale.ROOT, "  %-13s %-34s %-11s %-28s %6s",
+                    "phase", "command", "reply", "meaning", "ms"))).append('\n');
+            for (Step step : s.steps()) {
+                String command = step.command().map(Redaction::command).orElse("");
+                String reply = step.reply().map(r -> r.code() + r.enhanced().map(e -> " " + e).orElse("")).orElse("-");
+                String meaning = step.reply().flatMap(this::classify).map(Classification::title)
+                        .orElse(step.reply().isEmpty() ? "" : "");
+                String row = String.format(Locale.ROOT, "  %-13s %-34s %-11s %-28s %6d", step.phase().id(),
+                        fit(command, 34), fit(reply, 11), fit(meaning, 28), Timings.millis(step.elapsed()));
+                out.append(step.reply().map(SmtpReply::code).orElse(0) >= 400
+                        ? paint(step.reply().get().code() >= 500 ? RED : YELLOW, row) : row).append('\n');
+            }
+        }
+        if (s.heloFallback()) {
+            out.append("  EHLO refused; HELO used\n");
+        }
+        if (!s.capabilities().extensions().isEmpty()) {
+            String ext = s.capabilities().extensions().stream()
+                    .map(e -> e.parameters().isEmpty() ? e.keyword() : e.keyword() + " " + String.join(" ", e.parameters()))
+                    .collect(Collectors.joining(", "));
+            wrap(out, "  Extensions ", ext);
+        }
+        s.tls().ifPresent(t -> tls(out, result, s, t));
+        if (s.authenticated()) {
+            out.append("  Authenticated\n");
+        }
+        s.queueId().ifPresent(q -> out.append("  Queue id   ").append(q).append('\n'));
+        s.failure().ifPresent(f -> wrap(out, "  Stopped    ",
+                f.kind().name().toLowerCase(Locale.ROOT) + " at " + f.phase().id() + ": " + oneLine(f.message())));
+    }
+
+    private void tls(StringBuilder out, ProbeResult result, SessionResult s, TlsSessionInfo t) {
+        out.append("  TLS        ").append(t.protocol()).append("  ").append(t.cipherSuite());
+        if (!t.sniHostName().isEmpty()) {
+            out.append("  SNI ").append(t.sniHostName());
+        }
+        out.append('\n');
+        Optional<CertificateSummary> leaf = Observations.leaf(s);
+        if (leaf.isPresent()) {
+            CertificateSummary c = leaf.get();
+            long days = Observations.daysToExpiry(c, Observations.probeTime(result));
+            wrap(out, "  Subject    ", c.subject());
+            wrap(out, "  Issuer     ", c.issuer());
+            String expiry = days < 0 ? paint(RED, "expired " + (-days) + " days ago")
+                    : paint(days <= 14 ? YELLOW : GREEN, days + " days to expiry");
+            out.append("  Validity   ").append(c.notAfter()).append("  ").append(expiry).append('\n');
+            out.append("  Key        ").append(c.publicKeyAlgorithm()).append(' ').append(c.publicKeyBits())
+                    .append("  ").append(c.signatureAlgorithm()).append('\n');
+        }
+        String trust = (t.trust().chainValid() ? paint(GREEN, "chain valid")
+                : paint(YELLOW, "chain not valid: " + t.trust().chainProblem().orElse("unknown reason")))
+                + ", " + (t.trust().nameMatches() ? paint(GREEN, "name matches") : paint(YELLOW, "name does not match"));
+        out.append("  Trust      ").append(trust).append('\n');
+    }
+
+    private void posture(StringBuilder out, List<PostureCheck> checks) {
+        if (checks.isEmpty()) {
+            return;
+        }
+        out.append('\n').append(paint(BOLD, "Posture")).append('\n');
+        for (PostureCheck c : checks) {
+            String status = c.status().name().toLowerCase(Locale.ROOT);
+            String color = switch (c.status()) {
+                case PASS -> GREEN;
+                case INFO -> "";
+                case WARN, MISSING, ERROR -> YELLOW;
+                case FAIL -> RED;
+            };
+            String head = String.format(Locale.ROOT, "  %-8s ", c.id());
+            String rest = oneLine(c.summary());
+            out.append(head).append(paint(color, String.format(Locale.ROOT, "%-8s", status))).append(' ');
+            wrapRest(out, head.length() + 9, rest);
+        }
+    }
+
+    private void findings(StringBuilder out, List<Finding> findings) {
+        out.append('\n').append(paint(BOLD, "Findings"));
+        if (findings.isEmpty()) {
+            out.append(" none\n");
+            return;
+        }
+        out.append('\n');
+        for (Finding f : findings) {
+            String sev = String.format(Locale.ROOT, "%-8s", f.severity().name());
+            out.append("  ").append(paint(severityColor(f.severity()), sev)).append(' ').append(f.title());
+            f.code().ifPresent(c -> out.append(" (").append(c)
+                    .append(f.enhancedCode().map(e -> " " + e).orElse("")).append(')'));
+            out.append("  [").append(f.id()).append("]\n");
+            wrap(out, "           ", f.detail());
+            wrap(out, "           Fix: ", f.remedy() + " (" + f.actor().id() + ")");
+        }
+    }
+
+    private void transcript(StringBuilder out, List<SessionResult> sessions) {
+        out.append('\n').append(paint(BOLD, "Transcript")).append('\n');
+        for (SessionResult s : sessions) {
+            out.append("  -- ").append(Observations.hostLabel(s)).append('\n');
+            for (TranscriptLine line : Redaction.transcript(s.transcript())) {
+                String arrow = switch (line.direction()) {
+                    case SENT -> "C: ";
+                    case RECEIVED -> "S: ";
+                    case INFO -> "-- ";
+                };
+                out.append("  ").append(arrow).append(line.line()).append('\n');
+            }
+        }
+    }
+
+    private Optional<Classification> classify(SmtpReply reply) {
+        if (classifier == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(classifier.classify(reply));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---------------------------------------------------------------- layout
+
+    private String heading(String text) {
+        return paint(BOLD, String.format(Locale.ROOT, "%-10s", text));
+    }
+
+    private String paint(String color, String text) {
+        return options.color() && !color.isEmpty() ? color + text + RESET : text;
+    }
+
+    private static String verdictColor(Verdict v) {
+        return switch (v) {
+            case OK -> GREEN;
+            case WARNING -> YELLOW;
+            case CRITICAL -> RED;
+            case UNKNOWN -> MAGENTA;
+        };
+    }
+
+    private static String severityColor(Severity s) {
+        return switch (s) {
+            case INFO -> "";
+            case WARNING -> YELLOW;
+            case CRITICAL -> RED;
+        };
+    }
+
+    private static String outcomeColor(String outcome) {
+        return switch (outcome) {
+            case "accepted" -> GREEN;
+            case "deferred" -> YELLOW;
+            default -> RED;
+        };
+    }
+
+    private static String oneLine(String s) {
+        return s.replaceAll("[\\r\\n]+", " ");
+    }
+
+    static String fit(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, Math.max(0, width - 1)) + "\u2026";
+    }
+
+    /** Writes {@code prefix + text}, wrapping at word boundaries so no line exceeds WIDTH. */
+    private static void wrap(StringBuilder out, String prefix, String text) {
+        out.append(prefix);
+        wrapRest(out, prefix.length(), text);
+    }
+
+    private static void wrapRest(StringBuilder out, int indent, String text) {
+        int room = WIDTH - indent;
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : oneLine(text).split(" ")) {
+            while (word.length() > room) { // a word longer than the line (a URL, a fingerprint): hard break
+                if (line.length() > 0) {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                }
+                lines.add(word.substring(0, room));
+                word = word.substring(room);
+            }
+            if (line.length() > 0 && line.length() + 1 + word.length() > room) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        if (line.length() > 0 || lines.isEmpty()) {
+            lines.add(line.toString());
+        }
+        String pad = " ".repeat(indent);
+        for (int i = 0; i < lines.size(); i++) {
+            if (i > 0) {
+                out.append(pad);
+            }
+            out.append(lines.get(i)).append('\n');
+        }
+    }
+}

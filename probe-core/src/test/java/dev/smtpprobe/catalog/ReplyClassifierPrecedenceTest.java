@@ -1,0 +1,144 @@
+package dev.smtpprobe.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.smtpprobe.catalog.Classification.Confidence;
+import dev.smtpprobe.smtp.SmtpReply;
+import org.junit.jupiter.api.Test;
+
+class ReplyClassifierPrecedenceTest {
+
+    private final ReplyClassifier classifier = ReplyClassifier.standard();
+
+    @Test
+    void standardIsLoadedOnceAndShared() {
+        assertThat(ReplyClassifier.standard()).isSameAs(classifier).isNotNull();
+    }
+
+    @Test
+    void blocklistMentionBeatsGenericPolicyWords() {
+        Classification c = classifier.classify(
+                "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; policy");
+        assertThat(c.category()).isEqualTo(Category.BLOCKLISTED);
+        assertThat(c.pattern()).map(PatternMatch::id).contains("general-blocklisted");
+    }
+
+    @Test
+    void decisiveEnhancedCodeBeatsVagueText() {
+        Classification c = classifier.classify("550 5.1.1 Rejected, policy says no");
+        assertThat(c.category()).isEqualTo(Category.RECIPIENT_UNKNOWN);
+        assertThat(c.pattern()).isEmpty();
+        assertThat(c.confidence()).isEqualTo(Confidence.HIGH);
+    }
+
+    @Test
+    void specificTextBeatsReusedEnhancedCode() {
+        // Microsoft re-uses 5.1.10 (IANA: recipient domain has null MX) for an unknown recipient.
+        Classification c = classifier.classify(
+                "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup");
+        assertThat(c.category()).isEqualTo(Category.RECIPIENT_UNKNOWN);
+        assertThat(c.enhancedMeaning()).hasValueSatisfying(m -> assertThat(m).contains("null MX"));
+    }
+
+    @Test
+    void generalTextBeatsDecisiveEnhancedCodeButLowersConfidenceOnConflict() {
+        // Gmail's 5.7.27 means "SPF did not pass"; IANA's 5.7.27 is a sender domain with a null MX.
+        Classification c = classifier.classify("550 5.7.27 The sender's SPF record did not pass - gsmtp");
+        assertThat(c.category()).isEqualTo(Category.SENDER_UNAUTHENTICATED);
+        assertThat(c.confidence()).isEqualTo(Confidence.MEDIUM);
+    }
+
+    @Test
+    void senderRejectionBeatsTheUserUnknownItQuotes() {
+        Classification c = classifier.classify("450 4.1.7 <a@example.org>: Sender address rejected: undeliverable"
+                + " address: host mx.example.org said: 550 5.1.1 User unknown");
+        assertThat(c.category()).isEqualTo(Category.SENDER_REJECTED);
+    }
+
+    @Test
+    void vagueEnhancedCodeDecidesOnlyWhenNoTextRuleMatched() {
+        assertThat(classifier.classify("550 5.7.1 Go away").category()).isEqualTo(Category.POLICY_REJECTED);
+        assertThat(classifier.classify("550 5.7.1 Go away").confidence()).isEqualTo(Confidence.MEDIUM);
+    }
+
+    @Test
+    void basicCodeIsTheLastResort() {
+        Classification c = classifier.classify("552 Nope");
+        assertThat(c.category()).isEqualTo(Category.MESSAGE_TOO_LARGE);
+        assertThat(c.confidence()).isEqualTo(Confidence.LOW);
+        assertThat(c.entry().code()).isEqualTo(552);
+    }
+
+    @Test
+    void tryLaterOnATransientReplyReadsAsGreylistingOnlyWhenNothingElseSpoke() {
+        assertThat(classifier.classify("451 Please try again later").category()).isEqualTo(Category.GREYLISTED);
+        assertThat(classifier.classify("452 4.2.2 Mailbox full, try again later").category())
+                .isEqualTo(Category.MAILBOX_FULL);
+        assertThat(classifier.classify("421 Too many connections, try again later").category())
+                .isEqualTo(Category.RATE_LIMITED);
+    }
+
+    @Test
+    void successRepliesAreOkWhateverTheirText() {
+        Classification c = classifier.classify("250 2.1.5 Ok, but the mailbox is nearly over quota");
+        assertThat(c.category()).isEqualTo(Category.OK);
+        assertThat(c.retryable()).isFalse();
+    }
+
+    @Test
+    void unlistedCodeFallsBackToItsFirstDigit() {
+        Classification c = classifier.classify("599 something odd");
+        assertThat(c.category()).isEqualTo(Category.UNKNOWN);
+        assertThat(c.entry().replyClass()).isEqualTo(ReplyClass.PERMANENT);
+        assertThat(c.retryable()).isFalse();
+        assertThat(classifier.classify("499 something odd").retryable()).isTrue();
+    }
+
+    @Test
+    void retryableFollowsTheClassUnlessTheRuleSaysOtherwise() {
+        assertThat(classifier.classify("450 4.2.0 Greylisted, see http://postgrey.schweikert.ch/help/x.html")
+                .retryable()).isTrue();
+        assertThat(classifier.classify("550 5.1.1 User unknown").retryable()).isFalse();
+        assertThat(classifier.classify("535 5.7.8 Authentication failed").retryable()).isFalse();
+    }
+
+    @Test
+    void smtpReplyAndTextGiveTheSameAnswer() {
+        SmtpReply reply = SmtpReply.of(550, "5.7.26 This mail has been blocked because the sender is",
+                "5.7.26 unauthenticated. - gsmtp");
+        Classification fromReply = classifier.classify(reply);
+        Classification fromText = classifier.classify(
+                "550-5.7.26 This mail has been blocked because the sender is\r\n550 5.7.26 unauthenticated. - gsmtp");
+        assertThat(fromReply.category()).isEqualTo(Category.SENDER_UNAUTHENTICATED).isEqualTo(fromText.category());
+        assertThat(fromReply.enhancedCode()).contains("5.7.26").isEqualTo(fromText.enhancedCode());
+        assertThat(fromText.code()).isEqualTo(550);
+    }
+
+    @Test
+    void textWithoutAReplyCodeIsRejected() {
+        assertThatThrownBy(() -> classifier.classify("hello world")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> classifier.classify("")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void clientObservationsMapThroughTheResourceFile() {
+        assertThat(classifier.classify(ClientObservation.CONNECTION_REFUSED).code()).isEqualTo(111);
+        assertThat(classifier.classify(ClientObservation.CONNECTION_REFUSED).category())
+                .isEqualTo(Category.CONNECTION_FAILED);
+        assertThat(classifier.classify(ClientObservation.TLS_HANDSHAKE_FAILED).code()).isEqualTo(101);
+        assertThat(classifier.classify(ClientObservation.NULL_MX).category()).isEqualTo(Category.NO_MAIL_SERVICE);
+        assertThat(classifier.classify(ClientObservation.NULL_MX).code()).isEqualTo(556);
+        assertThat(classifier.classify(ClientObservation.DNS_NXDOMAIN).category())
+                .isEqualTo(Category.DOMAIN_NOT_FOUND);
+        assertThat(classifier.classify(ClientObservation.DNS_SERVFAIL).category()).isEqualTo(Category.DNS_FAILURE);
+        assertThat(classifier.classify(ClientObservation.DNS_SERVFAIL).retryable()).isTrue();
+        assertThat(classifier.classify(ClientObservation.CONNECTION_LOST).category())
+                .isEqualTo(Category.CONNECTION_LOST);
+        for (ClientObservation o : ClientObservation.values()) {
+            Classification c = classifier.classify(o);
+            assertThat(c.entry().code()).isEqualTo(c.code());
+            assertThat(c.remedy()).isNotBlank();
+        }
+    }
+}
