@@ -1,6 +1,9 @@
 package dev.smtpprobe;
 
 import dev.smtpprobe.internal.SafeListener;
+import dev.smtpprobe.probe.DomainProber;
+import dev.smtpprobe.probe.ProbeRequest;
+import dev.smtpprobe.probe.ProbeResult;
 import dev.smtpprobe.probe.SessionRequest;
 import dev.smtpprobe.probe.SessionResult;
 import dev.smtpprobe.smtp.SmtpSession;
@@ -76,6 +79,16 @@ public final class SmtpProber implements Closeable {
         SmtpSession session = new SmtpSession(request, sslContext, trust, new SafeListener(listener), loop);
         loop.execute(() -> session.start(template));
         return session.result();
+    }
+
+    /**
+     * Probes a target the way mail flows: MX resolution and failover for a domain or an address, the server
+     * directly for a SERVER target, DNS posture checks in parallel. Always completes normally with a result;
+     * the diagnosis engine turns it into findings.
+     */
+    public CompletableFuture<ProbeResult> probe(ProbeRequest request) {
+        Objects.requireNonNull(request);
+        return new DomainProber(this::session).probe(request, listener);
     }
 
     public EventLoopGroup eventLoopGroup() {

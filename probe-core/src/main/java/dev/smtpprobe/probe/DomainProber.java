@@ -91,10 +91,20 @@ public final class DomainProber {
 
         if (target.kind() == ProbeTarget.Kind.SERVER) {
             Optional<InetAddress> literal = ipLiteral(target.domain());
-            CompletableFuture<MxHost> host = literal
-                    .map(a -> CompletableFuture.completedFuture(new MxHost(0, a.getHostAddress(), List.of(a),
-                            Optional.<DnsFailure>empty(), List.<String>of())))
-                    .orElseGet(() -> mx.resolveHost(0, target.domain(), request.addressFamily()));
+            List<InetAddress> fromHostsFile = literal.isPresent() ? List.of()
+                    : HostsFile.lookup(target.domain(), request.addressFamily());
+            CompletableFuture<MxHost> host;
+            if (literal.isPresent()) {
+                host = CompletableFuture.completedFuture(new MxHost(0, literal.get().getHostAddress(),
+                        List.of(literal.get()), Optional.<DnsFailure>empty(), List.<String>of()));
+            } else if (!fromHostsFile.isEmpty()) {
+                // A server the user names is found the way the system finds it: the hosts file first
+                // ("localhost", internal relays), then DNS. MX targets never consult the hosts file.
+                host = CompletableFuture.completedFuture(new MxHost(0, target.domain(), fromHostsFile,
+                        Optional.<DnsFailure>empty(), List.<String>of()));
+            } else {
+                host = mx.resolveHost(0, target.domain(), request.addressFamily());
+            }
             return host.thenCompose(h -> {
                 // A SERVER target has no MX plan; when its name does not resolve, the failure is reported as a
                 // FAILED plan so that it is not lost.

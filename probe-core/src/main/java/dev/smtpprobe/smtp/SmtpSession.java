@@ -799,8 +799,9 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (t == null) {
             return "unknown error";
         }
+        // The message is what a user can act on; the class name only when there is nothing else to show.
         String m = t.getMessage();
-        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
     private static int millis(Duration d) {

@@ -1,0 +1,35 @@
+package dev.smtpprobe.cli;
+
+import dev.smtpprobe.probe.Credentials;
+import dev.smtpprobe.probe.ProbeTarget;
+import dev.smtpprobe.probe.QuitAfter;
+import dev.smtpprobe.probe.StartTlsPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The probe command's arguments after validation: every field is already checked. */
+record ProbeOptions(
+        ProbeTarget target,
+        StartTlsPolicy startTls,
+        boolean implicitTls,
+        String from,
+        List<String> recipients,
+        String ehloName,
+        Credentials credentials,
+        boolean allowPlaintextAuth,
+        Path caFile,
+        List<String> resolvers,
+        boolean allMx,
+        boolean ipv4Only,
+        boolean ipv6Only,
+        Duration phaseTimeout,
+        QuitAfter quitAfter,
+        boolean send,
+        boolean posture,
+        boolean transcript,
+        OutputFormat format,
+        boolean color,
+        boolean quiet,
+        Path metricsFile) {
+}
