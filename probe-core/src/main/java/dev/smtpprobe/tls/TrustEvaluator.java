@@ -136,9 +136,21 @@ public final class TrustEvaluator {
         }
         X509Certificate leaf = chain.get(0);
         if (chain.size() == 1 && CertificateInspector.selfSigned(leaf)) {
-            return "self-signed certificate not in the trust store (" + e.getMessage() + ")";
+            return "self-signed certificate not in the trust store";
         }
-        return "untrusted chain: " + e.getMessage();
+        return "untrusted chain: " + plain(e.getMessage());
+    }
+
+    /** JDK messages nest internal class names ("...: sun.security...Exception: unable to find..."); keep the words. */
+    static String plain(String message) {
+        if (message == null) {
+            return "no valid certification path to a trusted root";
+        }
+        String cleaned = message.replaceAll("(?:[a-z]+\\.)+[A-Za-z]*Exception:\\s*", "");
+        if (cleaned.startsWith("PKIX path building failed: ")) {
+            cleaned = cleaned.substring("PKIX path building failed: ".length());
+        }
+        return cleaned.isBlank() ? "no valid certification path to a trusted root" : cleaned;
     }
 
     /**

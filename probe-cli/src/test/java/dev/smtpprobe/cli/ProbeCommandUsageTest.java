@@ -1,0 +1,74 @@
+package dev.smtpprobe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Bad input gets one line naming the problem and exit code 3, before any connection is made. */
+class ProbeCommandUsageTest {
+
+    static Stream<Arguments> badInput() {
+        return Stream.of(
+                Arguments.of("unknown option", new String[] {"probe", "example.com", "--bogus"}, "--bogus"),
+                Arguments.of("port out of range", new String[] {"probe", "example.com", "--port", "70000"}, "out of range"),
+                Arguments.of("port in server out of range", new String[] {"probe", "--server", "mx.example.com:0"}, "out of range"),
+                Arguments.of("malformed recipient", new String[] {"probe", "example.com", "--rcpt", "bob@"}, "local-part@domain"),
+                Arguments.of("malformed sender", new String[] {"probe", "example.com", "--from", "not an address"}, "--from"),
+                Arguments.of("CR LF in target", new String[] {"probe", "bob@example.com\r\nRCPT TO:<evil@x>"}, "line break"),
+                Arguments.of("LF in recipient", new String[] {"probe", "example.com", "--rcpt", "a@b.example\nDATA"}, "line break"),
+                Arguments.of("LF in EHLO name", new String[] {"probe", "example.com", "--ehlo", "x\nQUIT"}, "line break"),
+                Arguments.of("no target", new String[] {"probe"}, "TARGET"),
+                Arguments.of("target and server", new String[] {"probe", "example.com", "--server", "mx.example.com"}, "not both"),
+                Arguments.of("bad starttls policy", new String[] {"probe", "example.com", "--starttls", "maybe"}, "auto|require|never"),
+                Arguments.of("bad quit-after", new String[] {"probe", "example.com", "--quit-after", "lunch"}, "--quit-after"),
+                Arguments.of("password without user", new String[] {"probe", "example.com", "--auth-password-env", "X"}, "--auth-user"),
+                Arguments.of("user without password", new String[] {"probe", "example.com", "-au", "me"}, "--auth-password"),
+                Arguments.of("missing env variable", new String[] {"probe", "example.com", "-au", "me", "--auth-password-env",
+                        "SMTP_PROBE_TEST_SURELY_UNSET"}, "not set"),
+                Arguments.of("missing CA file", new String[] {"probe", "example.com", "--ca-file", "/nonexistent/ca.pem"}, "cannot be read"),
+                Arguments.of("both families", new String[] {"probe", "example.com", "-4", "-6"}, "exclude"),
+                Arguments.of("bad format", new String[] {"probe", "example.com", "--format", "xml"}, "--format"),
+                Arguments.of("host:port as domain", new String[] {"probe", "127.0.0.1:25"}, "--server"),
+                Arguments.of("no command", new String[] {}, "command"),
+                Arguments.of("unknown command", new String[] {"frobnicate"}, "frobnicate"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInput")
+    void badInputGetsOneLineAndExitThree(String name, String[] args, String mentioned) {
+        CliRun run = CliRun.of(args);
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip().lines()).hasSize(1);
+        assertThat(run.err()).contains(mentioned).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void helpShowsExamplesAndExitsZero() {
+        CliRun run = CliRun.of("probe", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Examples:").contains("--starttls").contains("--auth-password-env");
+    }
+
+    @Test
+    void versionIsPrinted() {
+        CliRun run = CliRun.of("--version");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("smtp-probe ");
+    }
+
+    @Test
+    void shellCompletionScriptIsGenerated() {
+        CliRun run = CliRun.of("generate-completion");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("smtp-probe").contains("complete");
+    }
+}
