@@ -598,13 +598,39 @@ public final class Rules {
                 };
             }
             String status = check.status().name().toLowerCase(Locale.ROOT);
+            // SPF and DMARC speak for the domain's outgoing mail; the rest describe its receiving side.
+            Actor actor = switch (check.id()) {
+                case "spf", "dmarc" -> Actor.SENDING_ADMIN;
+                default -> Actor.RECEIVING_ADMIN;
+            };
             out.add(finding("posture-" + check.id() + "-" + status, severity, category, Optional.empty(),
-                    Optional.empty(), check.id().toUpperCase(Locale.ROOT) + " " + status,
+                    Optional.empty(), postureTitle(check),
                     check.subject() + ": " + check.summary(),
                     check.remedy().isBlank() ? "Nothing to do." : check.remedy(),
-                    Actor.RECEIVING_ADMIN, Optional.empty(), Optional.empty()));
+                    actor, Optional.empty(), Optional.empty()));
         }
         return out;
+    }
+
+    private static String postureTitle(PostureCheck check) {
+        String subject = switch (check.id()) {
+            case "spf" -> "SPF record";
+            case "dmarc" -> "DMARC record";
+            case "mta-sts" -> "MTA-STS record";
+            case "tls-rpt" -> "TLS-RPT record";
+            case "tlsa" -> "DANE TLSA record";
+            case "ptr" -> "Reverse DNS (PTR) of the MX address";
+            case "helo-name" -> "Server name in banner/EHLO";
+            default -> check.id();
+        };
+        return subject + switch (check.status()) {
+            case PASS -> " is fine";
+            case INFO -> check.records().isEmpty() ? " not published" : ": note";
+            case WARN -> " needs attention";
+            case FAIL -> " is broken";
+            case MISSING -> " is missing";
+            case ERROR -> " could not be looked up";
+        };
     }
 
     // ---------------------------------------------------------------- helpers

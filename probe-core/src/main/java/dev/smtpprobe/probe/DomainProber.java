@@ -126,7 +126,9 @@ public final class DomainProber {
             CompletableFuture<List<SessionResult>> walked = deliverable
                     ? walk(request, plan.hosts(), port) : CompletableFuture.completedFuture(List.of());
             return walked.thenCombine(domainChecks.thenCombine(hostChecks, DomainProber::concat), (done, checks) -> {
-                List<PostureCheck> all = new ArrayList<>(checks);
+                // A domain that does not exist has no posture to speak of: its missing SPF or DMARC is noise.
+                boolean nxdomain = plan.failure().map(f -> f.kind() == DnsFailure.Kind.NXDOMAIN).orElse(false);
+                List<PostureCheck> all = new ArrayList<>(nxdomain ? List.of() : checks);
                 if (request.posture()) {
                     all.addAll(heloNameChecks(done, checks));
                 }

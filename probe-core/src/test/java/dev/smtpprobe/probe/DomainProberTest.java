@@ -191,6 +191,14 @@ class DomainProberTest {
     }
 
     @Test
+    void aDomainThatDoesNotExistGetsNoPostureNoise() throws Exception {
+        ProbeResult nx = run(request(ProbeTarget.Kind.DOMAIN, "missing.example.test").posture(true).build());
+
+        assertThat(nx.dns().get().failure().get().kind()).isEqualTo(DnsFailure.Kind.NXDOMAIN);
+        assertThat(nx.posture()).isEmpty();
+    }
+
+    @Test
     void implicitMxIsProbed() throws Exception {
         zone.a("example.test", "127.0.0.1");
         ProbeResult r = run(request(ProbeTarget.Kind.DOMAIN, "example.test").build());
