@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The resource-backed classifier. Order of precedence for a 4yz/5yz reply:
@@ -23,6 +24,9 @@ import java.util.Optional;
  * 2yz and 3yz replies are always {@link Category#OK}: success text is never scanned for failure words.
  */
 final class StandardReplyClassifier implements ReplyClassifier {
+
+    /** Basic codes that servers use for almost anything, so an enhanced subject tells more than they do. */
+    private static final Set<Integer> CATCH_ALL_CODES = Set.of(421, 450, 451, 550, 554);
 
     private final ResourceReplyCatalog catalog;
     private final List<ReplyRule> rules;
@@ -121,8 +125,11 @@ final class StandardReplyClassifier implements ReplyClassifier {
         if (weak.isPresent()) {
             return fromRule(input, code, enhancedCode, meaning, entry, weak.get(), Confidence.MEDIUM);
         }
+        // A registered detail with no category of its own ("-", such as X.7.0) defers to the basic code when
+        // that code is specific (530 5.7.0 is "authentication required"); with a catch-all basic code (421,
+        // 450, 451, 550, 554) the subject says more. An unregistered detail always borrows its subject's.
         Optional<Category> vague = detail.flatMap(d -> d.categoryFor(enhanced.get().statusClass()));
-        if (vague.isEmpty()) {
+        if (vague.isEmpty() && (detail.isEmpty() || CATCH_ALL_CODES.contains(code))) {
             vague = enhanced.flatMap(catalog::subject).flatMap(d -> d.categoryFor(enhanced.get().statusClass()));
         }
         if (vague.isPresent()) {

@@ -141,4 +141,42 @@ class ReplyClassifierPrecedenceTest {
             assertThat(c.remedy()).isNotBlank();
         }
     }
+    @Test
+    void providerPatternBeatsTheGenericReadingOfTheSameWords() {
+        // Microsoft's directory-based edge blocking says "Access denied" for an unknown recipient...
+        assertThat(classifier.classify("550 5.4.1 <bob@example.com>: Recipient address rejected: Access denied."
+                + " AS(201806281)").category()).isEqualTo(Category.RECIPIENT_UNKNOWN);
+        // ...while Postfix's access map says the same words for a policy refusal.
+        assertThat(classifier.classify("554 5.7.1 <bob@example.com>: Recipient address rejected: Access denied")
+                .category()).isEqualTo(Category.POLICY_REJECTED);
+    }
+
+    @Test
+    void registeredDetailWithoutACategoryDefersToASpecificBasicCode() {
+        assertThat(classifier.classify("530 5.7.0 go on").category()).isEqualTo(Category.AUTH_REQUIRED);
+        // With a catch-all basic code the enhanced subject (security or policy) decides.
+        assertThat(classifier.classify("550 5.7.0 go on").category()).isEqualTo(Category.POLICY_REJECTED);
+    }
+
+    @Test
+    void malformedRuleDataFailsLoudlyWithFileAndStanza() {
+        assertThatThrownBy(() -> CatalogLoader.rules("test-bad-regex.txt"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("test-bad-regex.txt")
+                .hasMessageContaining("[broken]").hasMessageContaining("bad regex");
+        assertThatThrownBy(() -> CatalogLoader.rules("test-bad-category.txt"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("unknown category recipient-unkown");
+    }
+
+    @Test
+    void everyShippedRuleNamesItsSourceAndReference() {
+        StandardReplyClassifier standard = (StandardReplyClassifier) classifier;
+        assertThat(standard.rules()).hasSizeGreaterThan(50);
+        assertThat(standard.rules()).allSatisfy(r -> {
+            assertThat(r.source()).isNotBlank();
+            assertThat(r.reference()).isNotBlank();
+            assertThat(r.remedy()).isNotBlank();
+        });
+        assertThat(standard.rules().stream().map(ReplyRule::id).distinct().count())
+                .isEqualTo(standard.rules().size());
+    }
 }

@@ -1,0 +1,157 @@
+package dev.smtpprobe.cli;
+
+import dev.smtpprobe.catalog.Classification;
+import dev.smtpprobe.catalog.ReplyClassifier;
+import dev.smtpprobe.cli.CatalogJson.OutputFormat;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code smtp-probe explain}: what an SMTP reply means, who must act and what to do. The reply comes from the
+ * arguments (each argument one line of a multi-line reply, or the words of one reply) or from standard input.
+ */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = {"Explain an SMTP reply: category, who acts, whether to retry, and the remedy.",
+                "Give the reply as arguments or on standard input; log lines such as Postfix's"
+                        + " \"said: 550 ...\" are fine.",
+                "With --batch, read one reply per line from standard input and write one JSON object per line."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:explained", "2:bad option", "3:no SMTP reply code found in the input"})
+public final class ExplainCommand implements Callable<Integer> {
+
+    /** Exit code when the input holds no reply code. */
+    public static final int EXIT_NO_REPLY = 3;
+
+    /** Longest input kept per reply (and per batch line): a reply is at most a few lines of 512 octets. */
+    static final int MAX_CHARS = 64 * 1024;
+
+    private static final Pattern WIRE_LINE = Pattern.compile("^\\s*[2-5]\\d\\d(?:[ -].*)?$");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(arity = "0..*", paramLabel = "REPLY",
+            description = "The reply, e.g. \"550 5.1.1 <bob@example.com>: User unknown\". Omit to read stdin.")
+    private List<String> reply = List.of();
+
+    @Option(names = "--format", defaultValue = "text", converter = OutputFormat.Converter.class,
+            description = "Output format: text or json (default: ${DEFAULT-VALUE}). --batch always writes JSON.")
+    private OutputFormat format = OutputFormat.TEXT;
+
+    @Option(names = "--batch", description = "Read one reply per line from stdin; write one JSON object per line.")
+    private boolean batch;
+
+    private final InputStream stdin;
+
+    public ExplainCommand() {
+        this(System.in);
+    }
+
+    /** For tests and embedding: read standard input from {@code stdin}. */
+    public ExplainCommand(InputStream stdin) {
+        this.stdin = Objects.requireNonNull(stdin);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ReplyClassifier classifier = ReplyClassifier.standard();
+        if (batch) {
+            return runBatch(classifier, out, err);
+        }
+        String input = reply.isEmpty() ? readAll() : joinArguments(reply);
+        Classification c;
+        try {
+            c = classifier.classify(input);
+        } catch (IllegalArgumentException e) {
+            err.println("explain: no SMTP reply code found in the input (expected something like \"550 5.1.1 ...\")");
+            err.flush();
+            return EXIT_NO_REPLY;
+        }
+        if (format == OutputFormat.JSON) {
+            out.println(CatalogJson.pretty(CatalogJson.classification(c, true)));
+        } else {
+            printText(c, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int runBatch(ReplyClassifier classifier, PrintWriter out, PrintWriter err) throws IOException {
+        BoundedLineReader lines = new BoundedLineReader(
+                new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)), MAX_CHARS);
+        String line;
+        while ((line = lines.readLine()) != null) {
+            Object json;
+            if (line.isBlank()) {
+                json = CatalogJson.error(line, "empty line");
+            } else {
+                try {
+                    json = CatalogJson.classification(classifier.classify(line), false);
+                } catch (IllegalArgumentException e) {
+                    json = CatalogJson.error(line, "no SMTP reply code found");
+                }
+            }
+            out.println(CatalogJson.compact(json));
+            // Flushed per line so a pipeline (tail -f | smtp-probe explain --batch) sees each answer at once.
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** Arguments that each look like a reply line are lines of one reply; otherwise they are words. */
+    static String joinArguments(List<String> args) {
+        boolean lines = args.size() > 1 && args.stream().allMatch(a -> WIRE_LINE.matcher(a).matches());
+        return String.join(lines ? "\n" : " ", args);
+    }
+
+    private String readAll() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        InputStreamReader r = new InputStreamReader(stdin, StandardCharsets.UTF_8);
+        char[] buf = new char[8192];
+        int n;
+        while ((n = r.read(buf)) >= 0) {
+            int keep = Math.min(n, MAX_CHARS - sb.length());
+            if (keep > 0) {
+                sb.append(buf, 0, keep);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void printText(Classification c, PrintWriter out) {
+        String enhanced = c.enhancedCode().map(e -> " " + e).orElse("");
+        out.println(c.code() + enhanced + "  " + c.title());
+        out.println("  reply code:  " + c.code() + " " + c.entry().title() + " ("
+                + CatalogJson.classId(c.entry().replyClass()) + "; " + c.entry().standard() + ")");
+        c.enhancedMeaning().ifPresent(m -> out.println("  enhanced:    " + m));
+        out.println("  category:    " + c.category().id() + " (confidence "
+                + c.confidence().name().toLowerCase(Locale.ROOT) + ")");
+        out.println("  who acts:    " + c.actor().id());
+        out.println("  retry:       " + (c.retryable() ? "yes, a later retry can succeed" : "no, change something first"));
+        out.println("  remedy:      " + c.remedy());
+        if (c.pattern().isPresent()) {
+            var p = c.pattern().get();
+            out.println("  pattern:     " + p.id() + " (" + p.source() + "; " + p.reference() + ")");
+        } else {
+            out.println("  pattern:     none (decided by the " + (c.enhancedCode().isPresent()
+                    ? "enhanced and basic codes" : "basic code") + ")");
+        }
+        c.entry().alternativeReading().ifPresent(a -> out.println("  also read:   " + a));
+    }
+}
