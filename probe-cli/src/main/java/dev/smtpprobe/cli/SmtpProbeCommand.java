@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ProbeCommand.class,
                 DemoCommand.class,
-                //EXPLAIN
-                //CATALOG
+                ExplainCommand.class,
+                CatalogCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },
         footer = {"",
