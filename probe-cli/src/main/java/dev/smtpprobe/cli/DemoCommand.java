@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
  * same command line a user types, printing the command and its report. No network is needed.
  */
 @Command(name = "demo",
+        usageHelpWidth = 110,
         mixinStandardHelpOptions = true,
         description = {"Start embedded servers on loopback and probe them: a tour of what smtp-probe finds.",
                 "Needs no network. Exit code 0 when every scenario gave the verdict it is meant to show."},

@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code smtp-probe probe}: one probe of a domain, an address or a server. */
 @Command(name = "probe",
+        usageHelpWidth = 110,
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {"Probe a mail domain (through its MX hosts), an address, or a server directly.",

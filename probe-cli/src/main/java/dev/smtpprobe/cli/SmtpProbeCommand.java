@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code smtp-probe} command: subcommands for probing, the demo tour, explaining replies and the catalog. */
 @Command(name = "smtp-probe",
+        usageHelpWidth = 110,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Live SMTP probe and delivery tester: walks the SMTP conversation with a domain's MX hosts or"
