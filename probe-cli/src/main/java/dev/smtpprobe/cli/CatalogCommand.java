@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = {"List the reply catalog, or show one entry in full.",
                 "CODE is a reply code (550, or 111 for a client-observed failure) or an enhanced code (5.7.26)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:shown", "2:bad option", "3:unknown code"})
+        exitCodeList = {"0:shown", "3:bad option or unknown code"})
 public final class CatalogCommand implements Callable<Integer> {
 
     /** Exit code for a code the catalog does not know. */
@@ -58,7 +58,7 @@ public final class CatalogCommand implements Callable<Integer> {
                 showEnhanced(wanted, catalog, out);
                 return 0;
             }
-            err.println("catalog: no entry for code '" + wanted + "'");
+            err.println("smtp-probe: catalog: no entry for code '" + wanted + "'");
             return EXIT_UNKNOWN_CODE;
         } finally {
             out.flush();

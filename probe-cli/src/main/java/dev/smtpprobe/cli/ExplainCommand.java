@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
                         + " \"said: 550 ...\" are fine.",
                 "With --batch, read one reply per line from standard input and write one JSON object per line."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:explained", "2:bad option", "3:no SMTP reply code found in the input"})
+        exitCodeList = {"0:explained", "3:bad option, or no SMTP reply code found in the input"})
 public final class ExplainCommand implements Callable<Integer> {
 
     /** Exit code when the input holds no reply code. */
@@ -79,7 +79,7 @@ public final class ExplainCommand implements Callable<Integer> {
         try {
             c = classifier.classify(input);
         } catch (IllegalArgumentException e) {
-            err.println("explain: no SMTP reply code found in the input (expected something like \"550 5.1.1 ...\")");
+            err.println("smtp-probe: explain: no SMTP reply code found in the input (expected something like \"550 5.1.1 ...\")");
             err.flush();
             return EXIT_NO_REPLY;
         }

@@ -92,6 +92,18 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"--resolver"}, paramLabel = "HOST[:PORT]", description = "DNS server to ask; repeatable (default: the system's).")
     List<String> resolvers = new ArrayList<>();
 
+    @Option(names = {"--dns-timeout"}, paramLabel = "SECONDS", defaultValue = "5",
+            description = "Time limit per DNS query attempt (default: ${DEFAULT-VALUE}).")
+    double dnsTimeoutSeconds;
+
+    @Option(names = {"--dns-retries"}, paramLabel = "N", defaultValue = "2",
+            description = "Retries per DNS query, over the resolvers in turn (default: ${DEFAULT-VALUE}).")
+    int dnsRetries;
+
+    @Option(names = {"--mx-seed"}, paramLabel = "N",
+            description = "Seed for shuffling MX hosts of equal preference, for repeatable runs (default: random).")
+    Long mxSeed;
+
     @Option(names = {"--all-mx"}, description = "Probe every MX host and address, not only until one accepts.")
     boolean allMx;
 
@@ -160,6 +172,12 @@ public final class ProbeCommand implements Callable<Integer> {
         if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
             throw new CommandLine.ParameterException(cl, "--timeout must be between 0 and 3600 seconds");
         }
+        if (!(dnsTimeoutSeconds > 0 && dnsTimeoutSeconds <= 60)) {
+            throw new CommandLine.ParameterException(cl, "--dns-timeout must be between 0 and 60 seconds");
+        }
+        if (dnsRetries < 0 || dnsRetries > 10) {
+            throw new CommandLine.ParameterException(cl, "--dns-retries must be between 0 and 10");
+        }
         int defaultPort = implicitTls ? 465 : TargetParser.SMTP_PORT;
         int effectivePort = port == null ? defaultPort : port;
         try {
@@ -182,8 +200,9 @@ public final class ProbeCommand implements Callable<Integer> {
             }
             return new ProbeOptions(probeTarget, policy, implicitTls, sender, rcpts, ehloName, credentials,
                     allowPlaintextAuth, caFile, List.copyOf(resolvers), allMx, ipv4Only, ipv6Only,
-                    java.time.Duration.ofMillis((long) (timeoutSeconds * 1000)), stop, send, !noPosture, transcript,
-                    format, color(), quiet, metricsFile);
+                    java.time.Duration.ofMillis((long) (timeoutSeconds * 1000)),
+                    java.time.Duration.ofMillis((long) (dnsTimeoutSeconds * 1000)), dnsRetries, mxSeed, stop, send,
+                    !noPosture, transcript, format, color(), quiet, metricsFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

@@ -114,8 +114,12 @@ final class ProbeRunner {
                 .addressFamily(o.ipv4Only() ? AddressFamily.IPV4 : o.ipv6Only() ? AddressFamily.IPV6 : AddressFamily.ANY)
                 .allMx(o.allMx())
                 .resolvers(resolvers)
-                .dnsTimeout(min(phase, Duration.ofSeconds(5)))
+                .dnsTimeout(o.dnsTimeout())
+                .dnsRetries(o.dnsRetries())
                 .posture(o.posture());
+        if (o.mxSeed() != null) {
+            b.shuffleSeed(o.mxSeed());
+        }
         ProbeRequest request = b.build();
         if (o.send()) {
             TestMessage message = TestMessage.generate(o.from(), request.effectiveRecipients(), o.ehloName(),
@@ -127,7 +131,8 @@ final class ProbeRunner {
 
     private static Duration upperBound(ProbeRequest request) {
         // Each session has its own overall deadline; failover may walk a few hosts, and DNS comes first.
-        return request.timeouts().overall().multipliedBy(8).plus(request.dnsTimeout().multipliedBy(8)).plus(SAFETY_MARGIN);
+        return request.timeouts().overall().multipliedBy(8)
+                .plus(request.dnsTimeout().multipliedBy(8L * (request.dnsRetries() + 1))).plus(SAFETY_MARGIN);
     }
 
     private static void writeMetrics(PrometheusMeterRegistry registry, Path file, PrintWriter err) {
@@ -146,7 +151,4 @@ final class ProbeRunner {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
 }

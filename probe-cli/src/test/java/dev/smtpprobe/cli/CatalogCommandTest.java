@@ -74,7 +74,7 @@ class CatalogCommandTest {
         Run r = run("599");
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err().strip()).isEqualTo("catalog: no entry for code '599'");
+        assertThat(r.err().strip()).isEqualTo("smtp-probe: catalog: no entry for code '599'");
         assertThat(run("banana").exit()).isEqualTo(3);
     }
 }

@@ -125,7 +125,7 @@ class ExplainCommandTest {
         Run r = run("this is not a reply");
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err().strip()).startsWith("explain:").doesNotContain("\n").doesNotContain("Exception");
+        assertThat(r.err().strip()).startsWith("smtp-probe: explain:").doesNotContain("\n").doesNotContain("Exception");
         Run fromStdin = run(stdin("\n\n"));
         assertThat(fromStdin.exit()).isEqualTo(3);
     }
