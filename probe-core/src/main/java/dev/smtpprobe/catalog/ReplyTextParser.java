@@ -29,7 +29,17 @@ final class ReplyTextParser {
     private static final Pattern ENHANCED_ANYWHERE = Pattern.compile(
             "(?<![\\w.])([245])\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d]|\\.\\d)");
 
+    // Mail logs say which command the reply answered: Exim "after MAIL FROM:<x>", Postfix "(in reply to MAIL FROM
+    // command)". A refusal of MAIL FROM is about the sender, even when its words sound like a recipient's.
+    private static final Pattern ANSWERS_MAIL_FROM = Pattern.compile(
+            "(?i)\\bafter (?:pipelined )?MAIL FROM\\b|\\bin reply to MAIL FROM command\\b");
+
     private ReplyTextParser() {
+    }
+
+    /** Whether a mail-log line says the quoted reply answered the MAIL FROM command. */
+    static boolean answersMailFrom(String input) {
+        return input != null && ANSWERS_MAIL_FROM.matcher(input).find();
     }
 
     static Optional<Found> find(String input) {

@@ -28,6 +28,10 @@ final class StandardReplyClassifier implements ReplyClassifier {
     /** Basic codes that servers use for almost anything, so an enhanced subject tells more than they do. */
     private static final Set<Integer> CATCH_ALL_CODES = Set.of(421, 450, 451, 550, 554);
 
+    /** Categories that name an address problem without saying whose; a log line's command can tell. */
+    private static final Set<Category> ABOUT_AN_ADDRESS = Set.of(Category.RECIPIENT_UNKNOWN,
+            Category.DOMAIN_NOT_FOUND, Category.MAILBOX_DISABLED);
+
     private final ResourceReplyCatalog catalog;
     private final List<ReplyRule> rules;
     private final Map<Category, CategoryAdvice> advice;
@@ -82,7 +86,14 @@ final class StandardReplyClassifier implements ReplyClassifier {
         Objects.requireNonNull(replyText);
         ReplyTextParser.Found found = ReplyTextParser.find(replyText)
                 .orElseThrow(() -> new IllegalArgumentException("no SMTP reply code found in the text"));
-        return classify(replyText, found.code(), found.enhanced(), found.text());
+        Classification c = classify(replyText, found.code(), found.enhanced(), found.text());
+        if (ReplyTextParser.answersMailFrom(replyText) && ABOUT_AN_ADDRESS.contains(c.category())) {
+            // "No such user" or "domain does not exist" in answer to MAIL FROM speaks of the sender's address.
+            CatalogEntry entry = catalog.entry(found.code()).orElseGet(() -> unlistedEntry(found.code()));
+            return fromCategory(replyText, found.code(), found.enhanced().map(EnhancedStatus::toString),
+                    found.enhanced().map(catalog::describe), entry, Category.SENDER_REJECTED, c.confidence());
+        }
+        return c;
     }
 
     @Override

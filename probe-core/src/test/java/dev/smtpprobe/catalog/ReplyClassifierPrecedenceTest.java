@@ -25,6 +25,27 @@ class ReplyClassifierPrecedenceTest {
     }
 
     @Test
+    void aLoggedRefusalOfMailFromIsAboutTheSender() {
+        // The same words answer RCPT TO (recipient unknown) or MAIL FROM (the sender's address is refused).
+        assertThat(classifier.classify("SMTP error from remote mail server after RCPT TO:<a@example.com>: "
+                + "host mx.example.com [192.0.2.1]: 553 <a@example.com> unable to verify address").category())
+                .isEqualTo(Category.RECIPIENT_UNKNOWN);
+        assertThat(classifier.classify("SMTP error from remote mail server after MAIL FROM:<a@example.com>: "
+                + "host mx.example.com [192.0.2.1]: 553 <a@example.com> unable to verify address").category())
+                .isEqualTo(Category.SENDER_REJECTED);
+        assertThat(classifier.classify("host mx.example.com[192.0.2.1] said: 553 sorry, your domain does not exist"
+                + " (in reply to MAIL FROM command)").category()).isEqualTo(Category.SENDER_REJECTED);
+    }
+
+    @Test
+    void aSessionLevelDeferralIsThrottlingNotGreylisting() {
+        assertThat(classifier.classify("421 Message temporarily deferred - 4.16.50").category())
+                .isEqualTo(Category.RATE_LIMITED);
+        assertThat(classifier.classify("451 Message temporarily deferred, try again later").category())
+                .isEqualTo(Category.GREYLISTED);
+    }
+
+    @Test
     void decisiveEnhancedCodeBeatsVagueText() {
         Classification c = classifier.classify("550 5.1.1 Rejected, policy says no");
         assertThat(c.category()).isEqualTo(Category.RECIPIENT_UNKNOWN);
