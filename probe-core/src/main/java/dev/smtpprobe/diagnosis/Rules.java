@@ -341,7 +341,7 @@ public final class Rules {
         String command = step.command().map(cmd -> " to " + cmd).orElse(step.phase() == SmtpPhase.BANNER
                 ? " as its greeting" : " in " + step.phase().id());
         String detail = host + " answered " + reply.code() + reply.enhanced().map(e -> " " + e).orElse("")
-                + command + ": " + reply.textWithoutEnhancedCode().strip()
+                + command + ", saying \"" + reply.textWithoutEnhancedCode().strip() + "\""
                 + (c.retryable() && reply.isTransientFailure() ? " (temporary; a sender would retry)" : "");
         Optional<String> enhanced = c.enhancedCode().isPresent() ? c.enhancedCode()
                 : reply.enhanced().map(Object::toString);
