@@ -21,7 +21,10 @@ import picocli.CommandLine.Spec;
         description = {"List the reply catalog, or show one entry in full.",
                 "CODE is a reply code (550, or 111 for a client-observed failure) or an enhanced code (5.7.26)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:shown", "3:bad option or unknown code"})
+        exitCodeList = {"0:shown", "3:bad option or unknown code"},
+        usageHelpWidth = 110,
+        footer = {"", "Examples:", "  smtp-probe catalog", "  smtp-probe catalog 535", "  smtp-probe catalog 5.7.26",
+                "  smtp-probe catalog --format json > catalog.json"})
 public final class CatalogCommand implements Callable<Integer> {
 
     /** Exit code for a code the catalog does not know. */

@@ -30,7 +30,13 @@ import picocli.CommandLine.Spec;
                         + " \"said: 550 ...\" are fine.",
                 "With --batch, read one reply per line from standard input and write one JSON object per line."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:explained", "3:bad option, or no SMTP reply code found in the input"})
+        exitCodeList = {"0:explained", "3:bad option, or no SMTP reply code found in the input"},
+        usageHelpWidth = 110,
+        footer = {"", "Examples:",
+                "  smtp-probe explain \"550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown\"",
+                "  smtp-probe explain \"550-5.7.26 Unauthenticated email\" \"550 5.7.26 is not accepted\"",
+                "  smtp-probe explain --format json \"421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred\"",
+                "  grep 'said: ' /var/log/mail.log | smtp-probe explain --batch > bounces.jsonl"})
 public final class ExplainCommand implements Callable<Integer> {
 
     /** Exit code when the input holds no reply code. */
