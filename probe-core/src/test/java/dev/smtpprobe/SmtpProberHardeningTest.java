@@ -219,4 +219,42 @@ class SmtpProberHardeningTest extends SessionTestSupport {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> own.session(request().build()))
                 .isInstanceOf(IllegalStateException.class);
     }
+
+    // ---------------------------------------------------------------- AUTH
+
+    @Test
+    void aServerThatChallengesForeverIsStoppedAfterTheCancel() throws Exception {
+        // Every line after AUTH gets another 334: before the fix the client answered "*" to each, a ping-pong
+        // that only the overall deadline ended.
+        server.dispatcher(command -> {
+            switch (command.isContinuation() ? "AUTH" : command.verb()) {
+                case "EHLO": return Reply.of(250, "mock.test", "AUTH PLAIN LOGIN");
+                case "AUTH": return Reply.of(334, "");
+                case "QUIT": return Reply.of(221, "bye");
+                default: return Reply.of(250, "ok");
+            }
+        });
+        server.start();
+        SessionResult r = run(request().startTls(StartTlsPolicy.NEVER).allowPlaintextAuth(true)
+                .credentials(new dev.smtpprobe.probe.Credentials("alice", "pw"))
+                .timeouts(new dev.smtpprobe.probe.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5),
+                        Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(8)))
+                .build());
+
+        assertThat(r.failure()).hasValueSatisfying(f -> {
+            assertThat(f.kind()).isEqualTo(FailureKind.PROTOCOL_ERROR);
+            assertThat(f.phase()).isEqualTo(SmtpPhase.AUTH);
+        });
+        assertThat(r.authenticated()).isFalse();
+        List<RecordedCommand> sent = new ArrayList<>();
+        Optional<RecordedCommand> c;
+        while ((c = server.pollCommand(Duration.ofMillis(200))).isPresent()) {
+            sent.add(c.get());
+        }
+        // AUTH PLAIN with its initial response, the one re-send PLAIN allows, the "*" cancel, then QUIT.
+        assertThat(sent).hasSizeLessThanOrEqualTo(5);
+        // The server still reads lines as AUTH answers, so QUIT arrives as a continuation line.
+        assertThat(sent.get(sent.size() - 1).rawLine()).isEqualTo("QUIT");
+        assertThat(sent.get(sent.size() - 2).rawLine()).isEqualTo("*");
+    }
 }

@@ -106,6 +106,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private boolean transactionOpen;
     private AuthMechanism authMechanism;
     private int authChallenges;
+    private boolean authCancelled;
 
     public SmtpSession(SessionRequest request, SslContext sslContext, TrustEvaluator trustEvaluator,
                        SafeListener listener, EventLoop loop) {
@@ -423,6 +424,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         authMechanism = mechanism.get();
         authChallenges = 0;
+        authCancelled = false;
         send(SmtpPhase.AUTH, authMechanism.firstCommand(request.credentials().get()), request.timeouts().command());
     }
 
@@ -430,9 +432,16 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (reply.code() == 235) {
             authenticated = true;
             afterAuth();
+        } else if (reply.code() == 334 && authCancelled) {
+            // RFC 4954 section 4: the server must answer the cancel with 501; another challenge would start a
+            // ping-pong that only the overall deadline ends.
+            fail(FailureKind.PROTOCOL_ERROR, SmtpPhase.AUTH,
+                    "the server sent another challenge after the AUTH exchange was cancelled", Optional.of(reply));
+            politeEnd();
         } else if (reply.code() == 334) {
             Optional<SmtpCommand> answer = authMechanism.answer(authChallenges++, request.credentials().get());
             // "*" cancels an exchange we cannot continue (RFC 4954 section 4); the server then answers 501.
+            authCancelled = answer.isEmpty();
             send(SmtpPhase.AUTH, answer.orElse(SmtpCommand.secretLine("*")), request.timeouts().command());
         } else {
             reject(SmtpPhase.AUTH, "authentication failed", reply);
