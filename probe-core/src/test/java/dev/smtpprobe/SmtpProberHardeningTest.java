@@ -257,4 +257,20 @@ class SmtpProberHardeningTest extends SessionTestSupport {
         assertThat(sent.get(sent.size() - 1).rawLine()).isEqualTo("QUIT");
         assertThat(sent.get(sent.size() - 2).rawLine()).isEqualTo("*");
     }
+
+    @Test
+    void closingTheProberEndsSessionsInFlightWithAResult() throws Exception {
+        server.silentAfterConnect();
+        server.start();
+        SmtpProber own = SmtpProber.builder().threads(1).build();
+        CompletableFuture<SessionResult> inFlight = own.session(request().timeouts(new dev.smtpprobe.probe.Timeouts(
+                Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60),
+                Duration.ofSeconds(60), Duration.ofSeconds(120))).build());
+        server.awaitConnection(Duration.ofSeconds(5));
+        own.close();
+
+        SessionResult r = inFlight.get(10, TimeUnit.SECONDS);
+        assertThat(r.failure()).isPresent();
+        assertThat(server.awaitConnectionClosed(Duration.ofSeconds(5))).isZero();
+    }
 }
