@@ -16,14 +16,19 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs SMTP sessions on one shared Netty event loop group (like OkHttpClient: build one, reuse it, close it).
@@ -43,7 +48,7 @@ public final class SmtpProber implements Closeable {
     private final SslContext sslContext;
     private final Bootstrap template;
     private final ConcurrentMap<Path, TrustEvaluator> caFileEvaluators = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private SmtpProber(Builder b) {
         this.ownsGroup = b.group == null;
@@ -53,7 +58,10 @@ public final class SmtpProber implements Closeable {
                 : b.group;
         this.listener = b.listener;
         this.sslContext = TlsClientContexts.capturingClientContext();
-        this.template = new Bootstrap().group(group).channel(NioSocketChannel.class);
+        // No DNS from the event loop, ever: the default resolver would block it. Sessions resolve IP literals
+        // themselves and refuse names (see SmtpSession.connectTarget); this catches anything that slips past.
+        this.template = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .resolver(NoopAddressResolverGroup.INSTANCE);
     }
 
     public static Builder builder() {
@@ -68,7 +76,7 @@ public final class SmtpProber implements Closeable {
      */
     public CompletableFuture<SessionResult> session(SessionRequest request) {
         Objects.requireNonNull(request);
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException("SmtpProber is closed");
         }
         // Trust anchors are read here, on the caller's thread, so no file I/O ever runs on the event loop.
@@ -77,7 +85,11 @@ public final class SmtpProber implements Closeable {
                 .orElseGet(TrustEvaluator::jdkDefault);
         EventLoop loop = group.next();
         SmtpSession session = new SmtpSession(request, sslContext, trust, new SafeListener(listener), loop);
-        loop.execute(() -> session.start(template));
+        try {
+            loop.execute(() -> session.start(template));
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("the event loop group is shut down", e);
+        }
         return session.result();
     }
 
@@ -99,16 +111,29 @@ public final class SmtpProber implements Closeable {
         return listener;
     }
 
-    /** Shuts the event loop group down when this prober created it; a group passed in stays the caller's. */
+    /**
+     * Shuts the event loop group down when this prober created it; a group passed in stays the caller's.
+     * Idempotent and safe from any thread: called on one of the group's own threads (a listener, a callback on a
+     * session future) it starts the shutdown without waiting for it, since waiting there would wait for itself.
+     */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true) || !ownsGroup) {
             return;
         }
-        closed = true;
-        if (ownsGroup) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        Future<?> terminated = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (!onOwnLoop()) {
+            terminated.syncUninterruptibly();
         }
+    }
+
+    private boolean onOwnLoop() {
+        for (EventExecutor executor : group) {
+            if (executor.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static final class Builder {

@@ -13,7 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Calls a user listener and swallows what it throws, so a listener bug never fails or stalls a session. */
+/**
+ * Calls a user listener and swallows what it throws, so a listener bug never fails or stalls a session. Errors
+ * count too (an {@code AssertionError} from a test listener used to escape {@code sessionStart} and leave the
+ * session's future incomplete forever); only a {@link VirtualMachineError} is let through.
+ */
 public final class SafeListener {
     private static final Logger LOG = Logger.getLogger(SafeListener.class.getName());
     private static final AtomicBoolean LOGGED = new AtomicBoolean();
@@ -27,7 +31,9 @@ public final class SafeListener {
     private void guard(Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
             if (LOGGED.compareAndSet(false, true)) {
                 LOG.log(Level.FINE, "probe event listener threw; ignored (logged once)", e);
             }

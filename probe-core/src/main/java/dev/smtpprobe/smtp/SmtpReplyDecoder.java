@@ -15,9 +15,10 @@ import java.util.Set;
  * <p>Our own rather than Netty's SmtpResponseDecoder, which accepts "2x0" as code 190, rejects a bare "250",
  * hides bare LF and mixed codes, decodes text as Latin-1, has no cap on lines per reply and leaks a half-built
  * reply into the next one after an error. Here: irregularities become {@link ReplyFlag}s; lines longer than
- * 512 octets are tolerated up to {@link #HARD_LINE_CAP}; more than {@link #MAX_LINES} lines, a longer line, or a
- * line that does not start with three digits throws {@link SmtpProtocolException}, after which the state is reset
- * and every buffered byte discarded (the session closes; nothing grows without bound).
+ * 512 octets are tolerated up to {@link #HARD_LINE_CAP}; more than {@link #MAX_LINES} lines or
+ * {@link #MAX_REPLY_OCTETS} octets in one reply, a longer line, or a line that does not start with three digits
+ * throws {@link SmtpProtocolException}, after which the state is reset and every buffered byte discarded (the
+ * session closes; nothing grows without bound: at most one line cap of undecoded bytes plus one reply's octets).
  */
 public final class SmtpReplyDecoder extends ByteToMessageDecoder {
 
@@ -27,10 +28,16 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
     public static final int HARD_LINE_CAP = 8 * 1024;
     /** Most lines we accept in one reply (posttls-finger caps multi-line replies too). */
     public static final int MAX_LINES = 100;
+    /**
+     * Most text octets we hold for one reply. Without it 100 lines of 8 KiB each (800 KiB, twice that as Java
+     * strings) would pass; real multi-line replies (EHLO lists, long policy rejections) stay under 4 KiB.
+     */
+    public static final int MAX_REPLY_OCTETS = 64 * 1024;
 
     private final List<String> lines = new ArrayList<>();
     private final EnumSet<ReplyFlag> flags = EnumSet.noneOf(ReplyFlag.class);
     private int firstCode = -1;
+    private long pendingOctets;
     private long firstByteNanos;
 
     /**
@@ -132,6 +139,10 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
                 break;
             }
         }
+        pendingOctets += line.length;
+        if (pendingOctets > MAX_REPLY_OCTETS) {
+            fail(in, "reply longer than " + MAX_REPLY_OCTETS + " octets");
+        }
         lines.add(new String(line, textStart, line.length - textStart, StandardCharsets.UTF_8));
         if (last) {
             out.add(new SmtpReply(code, EnhancedStatus.parseLeading(lines.get(0)), lines, flags,
@@ -152,6 +163,7 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
         lines.clear();
         flags.clear();
         firstCode = -1;
+        pendingOctets = 0;
         firstByteNanos = 0;
     }
 
@@ -166,6 +178,26 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
             sb.append(b >= 0x20 && b < 0x7f ? (char) b : '?');
         }
         return line.length > 40 ? sb + "..." : sb.toString();
+    }
+
+    /** For tests of the memory bound: undecoded bytes held (a partial line). */
+    int bufferedBytes() {
+        return actualReadableBytes();
+    }
+
+    /** For tests of the memory bound: the capacity of the accumulation buffer, 0 when none is held. */
+    int bufferCapacity() {
+        ByteBuf buf = internalBuffer();
+        return buf.refCnt() == 0 ? 0 : buf.capacity();
+    }
+
+    /** For tests of the memory bound: lines and octets held for a reply still in progress. */
+    int pendingLines() {
+        return lines.size();
+    }
+
+    long pendingOctets() {
+        return pendingOctets;
     }
 
     /** For tests and diagnostics: the flags gathered so far for a reply still in progress. */

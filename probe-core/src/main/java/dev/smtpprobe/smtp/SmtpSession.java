@@ -3,6 +3,7 @@ package dev.smtpprobe.smtp;
 import dev.smtpprobe.SmtpPhase;
 import dev.smtpprobe.auth.AuthMechanism;
 import dev.smtpprobe.internal.BoundedTranscript;
+import dev.smtpprobe.internal.PlaintextBeforeTlsGuard;
 import dev.smtpprobe.internal.SafeListener;
 import dev.smtpprobe.probe.FailureKind;
 import dev.smtpprobe.probe.QuitAfter;
@@ -30,10 +31,14 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.security.cert.Certificate;
@@ -101,6 +106,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private boolean transactionOpen;
     private AuthMechanism authMechanism;
     private int authChallenges;
+    private boolean authCancelled;
 
     public SmtpSession(SessionRequest request, SslContext sslContext, TrustEvaluator trustEvaluator,
                        SafeListener listener, EventLoop loop) {
@@ -119,11 +125,31 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** Starts the session; must run on {@link #loop}. {@code template} carries the group and channel type. */
     public void start(Bootstrap template) {
+        try {
+            startOnLoop(template);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            // Whatever went wrong before the connect was under way, the caller still gets its result.
+            internalError(e);
+            finish();
+        }
+    }
+
+    private void startOnLoop(Bootstrap template) {
         startNanos = System.nanoTime();
         listener.sessionStart(request);
         deadlineTimer = loop.schedule(this::onDeadline, request.timeouts().overall().toNanos(), TimeUnit.NANOSECONDS);
         beginPhase(SmtpPhase.CONNECT, Optional.empty());
         note("connecting to " + request.address());
+        Optional<InetSocketAddress> target = connectTarget(request.address());
+        if (target.isEmpty()) {
+            failPhase(FailureKind.UNREACHABLE, "the address " + request.address().getHostString()
+                    + " is not resolved; sessions connect to IP addresses only (resolve the name first)",
+                    Optional.empty());
+            finish();
+            return;
+        }
         Bootstrap b = template.clone(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis(request.timeouts().connect()))
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -136,12 +162,12 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
                     }
                 });
         try {
-            ChannelFuture connect = b.connect(request.address());
+            ChannelFuture connect = b.connect(target.get());
             channel = connect.channel();
             connect.addListener((ChannelFuture f) -> {
                 if (f.isSuccess()) {
                     onConnected();
-                } else if (!finished) {
+                } else if (!finished && !closing) {
                     Throwable cause = f.cause();
                     failPhase(connectFailureKind(cause), describe(cause), Optional.empty());
                     finish();
@@ -150,6 +176,26 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             failPhase(FailureKind.INTERNAL_ERROR, describe(e), Optional.empty());
             finish();
+        }
+    }
+
+    /**
+     * The address to dial without ever asking DNS on the event loop (Netty's default resolver would block it):
+     * resolved addresses as they are, unresolved IP literals parsed locally, unresolved names refused.
+     */
+    static Optional<InetSocketAddress> connectTarget(InetSocketAddress address) {
+        if (!address.isUnresolved()) {
+            return Optional.of(address);
+        }
+        String host = HostNames.normalize(address.getHostString());
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        if (literal == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new InetSocketAddress(InetAddress.getByAddress(literal), address.getPort()));
+        } catch (UnknownHostException e) {
+            return Optional.empty(); // only for a wrong length, which the parser never returns
         }
     }
 
@@ -207,6 +253,15 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         cancelPhaseTimer();
         SmtpPhase answered = phase;
         endPhase(Optional.of(reply));
+        if (reply.code() == 421 && answered != SmtpPhase.QUIT) {
+            // RFC 5321 section 3.8: 421 means the server is closing the channel, whatever was asked. A QUIT now
+            // would wait for an answer that never comes (or lead the next command into a closed socket).
+            fail(FailureKind.REJECTED, answered, "the server is closing the connection: " + reply.code() + " "
+                    + reply.text(), Optional.of(reply));
+            note("421 received: closing without QUIT, as the server closes the channel");
+            closeAndFinish();
+            return;
+        }
         switch (answered) {
             case BANNER:
                 if (reply.isPositive()) {
@@ -369,6 +424,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         authMechanism = mechanism.get();
         authChallenges = 0;
+        authCancelled = false;
         send(SmtpPhase.AUTH, authMechanism.firstCommand(request.credentials().get()), request.timeouts().command());
     }
 
@@ -376,9 +432,16 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (reply.code() == 235) {
             authenticated = true;
             afterAuth();
+        } else if (reply.code() == 334 && authCancelled) {
+            // RFC 4954 section 4: the server must answer the cancel with 501; another challenge would start a
+            // ping-pong that only the overall deadline ends.
+            fail(FailureKind.PROTOCOL_ERROR, SmtpPhase.AUTH,
+                    "the server sent another challenge after the AUTH exchange was cancelled", Optional.of(reply));
+            politeEnd();
         } else if (reply.code() == 334) {
             Optional<SmtpCommand> answer = authMechanism.answer(authChallenges++, request.credentials().get());
             // "*" cancels an exchange we cannot continue (RFC 4954 section 4); the server then answers 501.
+            authCancelled = answer.isEmpty();
             send(SmtpPhase.AUTH, answer.orElse(SmtpCommand.secretLine("*")), request.timeouts().command());
         } else {
             reject(SmtpPhase.AUTH, "authentication failed", reply);
@@ -449,6 +512,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         ssl.setHandshakeTimeoutMillis(0); // our own phase timer bounds the handshake
         arm(request.timeouts().tlsHandshake());
         channel.pipeline().addFirst("tls", ssl);
+        channel.pipeline().addFirst("plaintext-guard", new PlaintextBeforeTlsGuard(this::onPlaintextBeforeTls));
         ssl.handshakeFuture().addListener((Future<Channel> f) -> {
             if (f.isSuccess()) {
                 onHandshakeDone(engine.getSession(), sni);
@@ -502,6 +566,24 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         } else {
             send(SmtpPhase.EHLO_TLS, SmtpCommand.ehlo(request.ehloName()), request.timeouts().command());
         }
+    }
+
+    /** The server's first bytes where the handshake should be are an SMTP-shaped plaintext reply. */
+    private void onPlaintextBeforeTls(String preview) {
+        if (finished || closing || phase != SmtpPhase.TLS_HANDSHAKE || !phaseOpen) {
+            return;
+        }
+        if (request.tlsMode() == TlsMode.IMPLICIT) {
+            note("plaintext where the TLS handshake was expected: " + preview);
+            failPhase(FailureKind.TLS_HANDSHAKE_FAILED, "the server answered in plain SMTP instead of TLS "
+                    + "(is this a STARTTLS port rather than an implicit TLS one?)", Optional.empty());
+        } else {
+            note("plaintext arrived after 220 to STARTTLS: " + preview);
+            fail(FailureKind.STARTTLS_INJECTION, SmtpPhase.STARTTLS, "plaintext arrived after 220 to STARTTLS",
+                    Optional.empty());
+            failPhaseOnly(FailureKind.STARTTLS_INJECTION);
+        }
+        closeAndFinish(); // no QUIT: the client hello is on the wire and the stream is neither SMTP nor TLS now
     }
 
     private void onHandshakeFailed(Throwable cause) {
@@ -775,6 +857,11 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         String msg = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
         if (t instanceof ConnectException && msg.contains("refused")) {
             return FailureKind.CONNECTION_REFUSED;
+        }
+        if (msg.contains("reset")) {
+            // The TCP handshake completed and the server reset it before the connect was reported (a server that
+            // accepts and drops at once, like a tarpit or a connection limit): reachable, and it hung up.
+            return FailureKind.CONNECTION_CLOSED;
         }
         if (msg.contains("timed out")) {
             return FailureKind.CONNECT_TIMEOUT;

@@ -189,4 +189,73 @@ class SmtpReplyDecoderTest {
         next();
         assertThat(decoder.hasBufferedBytes()).isFalse();
     }
+
+    // ---------------------------------------------------------------- memory bound under floods
+
+    /** What a flood may leave in the decoder at any moment: one line cap of bytes plus a read, and one reply. */
+    private static final int MAX_HELD_BYTES = SmtpReplyDecoder.HARD_LINE_CAP + 1;
+    private static final int MAX_BUFFER_CAPACITY = 64 * 1024;
+
+    /** Writes {@code total} bytes from {@code source} in 16 KiB reads (one fixture batch); counts protocol errors. */
+    private int flood(java.util.function.IntFunction<byte[]> chunkAt, long total, Runnable afterEachRead) {
+        int errors = 0;
+        for (long sent = 0; sent < total; sent += 16 * 1024) {
+            try {
+                channel.writeInbound(Unpooled.wrappedBuffer(chunkAt.apply((int) (sent / (16 * 1024)))));
+            } catch (SmtpProtocolException e) {
+                errors++;
+            }
+            afterEachRead.run();
+        }
+        return errors;
+    }
+
+    private void assertBounded() {
+        assertThat(decoder.bufferedBytes()).isLessThanOrEqualTo(MAX_HELD_BYTES);
+        assertThat(decoder.bufferCapacity()).isLessThanOrEqualTo(MAX_BUFFER_CAPACITY);
+        assertThat(decoder.pendingLines()).isLessThan(SmtpReplyDecoder.MAX_LINES);
+        assertThat(decoder.pendingOctets()).isLessThanOrEqualTo(SmtpReplyDecoder.MAX_REPLY_OCTETS);
+    }
+
+    @Test
+    void tenMegabyteLineWithoutLineEndIsDiscardedAsItArrives() {
+        byte[] chunk = new byte[16 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        byte[] first = chunk.clone();
+        System.arraycopy("250 ".getBytes(StandardCharsets.US_ASCII), 0, first, 0, 4);
+
+        int errors = flood(i -> i == 0 ? first : chunk, 10L * 1024 * 1024, this::assertBounded);
+
+        // Every line cap's worth is thrown away with an error; nothing accumulates towards 10 MB.
+        assertThat(errors).isGreaterThan(100);
+        assertThat((Object) channel.readInbound()).isNull();
+    }
+
+    @Test
+    void endlessContinuationLinesNeverHoldMoreThanOneReplysWorth() {
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; batch.length() < 16 * 1024 - 40; i++) {
+            batch.append("250-continuation line ").append(i).append("\r\n");
+        }
+        byte[] chunk = batch.toString().getBytes(StandardCharsets.US_ASCII);
+
+        int errors = flood(i -> chunk, 10L * 1024 * 1024, this::assertBounded);
+
+        assertThat(errors).isGreaterThan(100); // one per MAX_LINES lines
+        assertThat((Object) channel.readInbound()).isNull();
+    }
+
+    @Test
+    void longContinuationLinesHitTheReplyOctetCapBeforeTheLineCount() {
+        String line = "250-" + "y".repeat(SmtpReplyDecoder.HARD_LINE_CAP - 10) + "\r\n";
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < SmtpReplyDecoder.MAX_LINES; i++) {
+                feed(line);
+                assertBounded();
+            }
+        }).isInstanceOf(SmtpProtocolException.class).hasMessageContaining("octets");
+        assertThat(decoder.hasBufferedBytes()).isFalse();
+        feed("250 fine again\r\n");
+        assertThat(next().lines()).containsExactly("fine again");
+    }
 }
