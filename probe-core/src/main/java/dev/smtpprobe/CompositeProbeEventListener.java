@@ -28,7 +28,10 @@ final class CompositeProbeEventListener extends ProbeEventListener {
         for (ProbeEventListener l : listeners) {
             try {
                 call.accept(l);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // An AssertionError or LinkageError from a listener must not leave a probe's future incomplete.
                 LOG.log(Level.FINE, "probe event listener threw; ignored", e);
             }
         }

@@ -318,6 +318,21 @@ class DomainProberTest {
         assertThat(events).contains("dns DNS_ADDRESS A", "dns DNS_ADDRESS AAAA");
     }
 
+    @Test
+    void aListenerThrowingAnErrorFromProbeEventsDoesNotStopTheProbe() throws Exception {
+        zone.mx(10, "good.example.test").a("good.example.test", "127.0.0.1");
+        ProbeEventListener throwing = new ProbeEventListener() {
+            @Override public void probeStart(ProbeTarget t) { throw new AssertionError("listener bug"); }
+            @Override public void dnsLookupStart(SmtpPhase p, String n, String ty) { throw new AssertionError("listener bug"); }
+            @Override public void probeEnd(ProbeTarget t, ProbeResult r) { throw new AssertionError("listener bug"); }
+        };
+
+        ProbeResult r = new DomainProber(engine::session).probe(request(ProbeTarget.Kind.DOMAIN, "example.test").build(), throwing)
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(r.sessions()).singleElement().satisfies(s -> assertThat(s.succeeded()).isTrue());
+    }
+
     /** Greets with 421 and answers QUIT with 221: a host that is up but not taking mail right now. */
     private static final class BusyServer implements AutoCloseable {
         final ServerSocket socket;
