@@ -22,8 +22,11 @@ final class ReplyTextParser {
     private static final Pattern AFTER_KEYWORD = Pattern.compile(
             "(?i)\\b(?:said|repl(?:y|ied)|response|responded|answered|returned|answer)\\s*[:=]?\\s*['\"(\\[]?\\s*"
                     + "([2-5]\\d\\d)(?=[ -]|$|['\")\\]])");
+    // Exchange NDRs write the remote reply as "host.example #550 5.1.1 ...": a '#' after a space may lead the code.
     private static final Pattern CODE_WITH_ENHANCED = Pattern.compile(
-            "(?<![\\w.:/=#+-])([2-5]\\d\\d)[ -]+\\(?#?([245]\\.\\d{1,3}\\.\\d{1,3})(?!\\.?\\d)");
+            "(?:(?<=\\s)#|(?<![\\w.:/=#+-]))([2-5]\\d\\d)[ -]+\\(?#?([245]\\.\\d{1,3}\\.\\d{1,3})(?!\\.?\\d)");
+    // Client libraries log the reply as a (code, text) tuple: Python smtplib "(535, b'5.7.8 Username ...')".
+    private static final Pattern CODE_IN_TUPLE = Pattern.compile("\\(([2-5]\\d\\d),\\s*b?['\"]");
     private static final Pattern CODE_BEFORE_WORD = Pattern.compile(
             "(?<![\\w.:/=#+\\-\\[])([2-5]\\d\\d)[ -](?=\\s*[<\\[(A-Za-z#'\"])");
     private static final Pattern ENHANCED_ANYWHERE = Pattern.compile(
@@ -59,6 +62,10 @@ final class ReplyTextParser {
         m = CODE_WITH_ENHANCED.matcher(joined);
         if (m.find()) {
             return Optional.of(fromPosition(joined, m.group(1), m.end(1)));
+        }
+        m = CODE_IN_TUPLE.matcher(joined);
+        if (m.find()) {
+            return Optional.of(fromPosition(joined, m.group(1), m.end()));
         }
         m = CODE_BEFORE_WORD.matcher(joined);
         if (m.find()) {

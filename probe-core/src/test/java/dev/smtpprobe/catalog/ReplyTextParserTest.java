@@ -78,4 +78,21 @@ class ReplyTextParserTest {
         assertThat(ReplyTextParser.find(null)).isEmpty();
         assertThat(ReplyTextParser.find("5.1.1 only an enhanced code")).isEqualTo(Optional.empty());
     }
+
+    @Test
+    void exchangeNdrHashPrefixedCode() {
+        ReplyTextParser.Found f = find("siteprotect.com #550 5.7.1 <a@example.com>: Recipient address rejected: "
+                + "Invalid recipient ##");
+        assertThat(f.code()).isEqualTo(550);
+        assertThat(f.enhanced()).map(EnhancedStatus::toString).contains("5.7.1");
+    }
+
+    @Test
+    void pythonSmtplibTuple() {
+        ReplyTextParser.Found f = find("smtplib.SMTPAuthenticationError: (535, b'5.7.8 Username and Password not "
+                + "accepted.')");
+        assertThat(f.code()).isEqualTo(535);
+        assertThat(f.enhanced()).map(EnhancedStatus::toString).contains("5.7.8");
+        assertThat(f.text()).startsWith("5.7.8 Username");
+    }
 }
