@@ -63,8 +63,10 @@ public final class Rules {
                 r::mxPlan,
                 r::mxHosts,
                 r::noSessions,
-                r::sessionFailures,
+                // Replies before connection failures: among equally severe findings, what a server said is
+                // the more actionable headline (relay denied on the MX that answered beats the dead one).
                 r::replies,
+                r::sessionFailures,
                 r::starttlsMissing,
                 r::certificates,
                 r::tlsParameters,

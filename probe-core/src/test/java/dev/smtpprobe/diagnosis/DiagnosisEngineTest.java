@@ -119,6 +119,21 @@ class DiagnosisEngineTest {
     }
 
     @Test
+    void whenNoMxAcceptsWhatAServerSaidHeadsTheSummaryBeforeADeadHost() {
+        Diagnosis d = engine.diagnose(probe(domain("example.com"), TWO_MX,
+                session("mx1.example.com", "192.0.2.1").refused(),
+                session("mx2.example.com", "192.0.2.2").opening()
+                        .mailAndRcpt("postmaster@example.com", SmtpReply.of(554, "5.7.1 <postmaster@example.com>: Relay access denied"))
+                        .quit().build()));
+
+        assertThat(d.verdict()).isEqualTo(Verdict.CRITICAL);
+        assertThat(d.findings().get(0).id()).isEqualTo("rcpt-rejected");
+        assertThat(d.findings().get(0).category()).isEqualTo(Category.RELAY_DENIED);
+        assertThat(d.summary()).startsWith(d.findings().get(0).title() + " on mx2.example.com");
+        assertThat(only(d, "connection-refused").severity()).isEqualTo(Severity.CRITICAL);
+    }
+
+    @Test
     void unknownRecipientIsCriticalPerRecipient() {
         Diagnosis d = engine.diagnose(probe(address("nobody@example.com"), ONE_MX,
                 session("mx1.example.com", "192.0.2.1").opening()
