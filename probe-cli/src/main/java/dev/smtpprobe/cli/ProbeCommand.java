@@ -137,6 +137,9 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"--no-color"}, description = "No ANSI colour, even on a terminal.")
     boolean noColor;
 
+    @Option(names = {"-v", "--verbose"}, description = "Show the conversation live on standard error, secrets redacted.")
+    boolean verbose;
+
     @Option(names = {"-q", "--quiet"}, description = "Print nothing; the exit code tells the verdict.")
     boolean quiet;
 
@@ -202,7 +205,7 @@ public final class ProbeCommand implements Callable<Integer> {
                     allowPlaintextAuth, caFile, List.copyOf(resolvers), allMx, ipv4Only, ipv6Only,
                     java.time.Duration.ofMillis((long) (timeoutSeconds * 1000)),
                     java.time.Duration.ofMillis((long) (dnsTimeoutSeconds * 1000)), dnsRetries, mxSeed, stop, send,
-                    !noPosture, transcript, format, color(), quiet, metricsFile);
+                    !noPosture, transcript, format, color(), quiet, verbose, metricsFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

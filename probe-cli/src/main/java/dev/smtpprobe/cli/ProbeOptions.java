@@ -34,5 +34,6 @@ record ProbeOptions(
         OutputFormat format,
         boolean color,
         boolean quiet,
+        boolean verbose,
         Path metricsFile) {
 }

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,9 +54,17 @@ final class ProbeRunner {
             new ProbeMetricsBinder(metrics).bindTo(registry);
             listener = metrics;
         }
+        LiveProgress progress = options.verbose() ? new LiveProgress() : null;
+        if (progress != null) {
+            listener = listener.plus(progress);
+        }
         ProbeResult result;
         try (SmtpProber prober = SmtpProber.builder().listener(listener).build()) {
-            result = prober.probe(request).get(upperBound(request).toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture<ProbeResult> probe = prober.probe(request);
+            if (progress != null) {
+                progress.printUntilDone(probe, err);
+            }
+            result = probe.get(upperBound(request).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("smtp-probe: interrupted");

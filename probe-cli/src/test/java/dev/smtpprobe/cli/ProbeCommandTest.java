@@ -140,9 +140,10 @@ class ProbeCommandTest {
         Files.writeString(passwordFile, SECRET + "\n", StandardCharsets.UTF_8);
 
         CliRun run = run(serverArgs("-au", "me", "--auth-password-file", passwordFile.toString(),
-                "--rcpt", "bob@example.test", "--transcript", "--format", format.name()));
+                "--rcpt", "bob@example.test", "--transcript", "--verbose", "--format", format.name()));
 
         assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).contains("-> AUTH PLAIN <redacted>").contains("<- 235");
         String plainToken = Base64.getEncoder().encodeToString(("\0me\0" + SECRET).getBytes(StandardCharsets.UTF_8));
         String loginToken = Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8));
         for (String output : List.of(run.out(), run.err())) {
