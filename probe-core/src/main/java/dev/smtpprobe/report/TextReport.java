@@ -173,6 +173,7 @@ public final class TextReport {
             return;
         }
         out.append('\n').append(paint(BOLD, "Posture")).append('\n');
+        int idWidth = checks.stream().mapToInt(c -> c.id().length()).max().orElse(8);
         for (PostureCheck c : checks) {
             String status = c.status().name().toLowerCase(Locale.ROOT);
             String color = switch (c.status()) {
@@ -181,7 +182,7 @@ public final class TextReport {
                 case WARN, MISSING, ERROR -> YELLOW;
                 case FAIL -> RED;
             };
-            String head = String.format(Locale.ROOT, "  %-8s ", c.id());
+            String head = String.format(Locale.ROOT, "  %-" + idWidth + "s ", c.id());
             String rest = oneLine(c.summary());
             out.append(head).append(paint(color, String.format(Locale.ROOT, "%-8s", status))).append(' ');
             wrapRest(out, head.length() + 9, rest);
