@@ -168,7 +168,14 @@ final class StandardReplyClassifier implements ReplyClassifier {
     }
 
     private Classification fromCategory(String input, int code, Optional<String> enhancedCode,
-            Optional<String> meaning, CatalogEntry entry, Category category, Confidence confidence) {
+            Optional<String> meaning, CatalogEntry entry, Category requested, Confidence confidence) {
+        Category category = requested;
+        if (code >= 400 && category == Category.OK) {
+            // A failure is never "ok", even when its enhanced detail reads as success (X.1.5 "destination
+            // address valid" on a 550): fall back to what the basic code says, and say we are unsure.
+            category = entry.category() == Category.OK ? Category.UNKNOWN : entry.category();
+            confidence = Confidence.LOW;
+        }
         boolean own = category == entry.category();
         CategoryAdvice a = advice.get(category);
         boolean retry = own ? entry.retryable() : code / 100 == 4;

@@ -17,6 +17,14 @@ class ReplyClassifierPrecedenceTest {
     }
 
     @Test
+    void aFailureIsNeverOkEvenWhenItsEnhancedCodeReadsAsSuccess() {
+        for (String reply : new String[] {"550 5.1.5 zzqx", "451 4.1.5 zzqx", "554 2.0.0 zzqx", "599 5.1.5"}) {
+            Classification c = classifier.classify(reply);
+            assertThat(c.category()).as(reply).isNotEqualTo(Category.OK);
+        }
+    }
+
+    @Test
     void blocklistMentionBeatsGenericPolicyWords() {
         Classification c = classifier.classify(
                 "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; policy");
