@@ -1,5 +1,6 @@
 package dev.smtpprobe.diagnosis;
 
+import dev.smtpprobe.probe.Addresses;
 import dev.smtpprobe.SmtpPhase;
 import dev.smtpprobe.dns.MxHost;
 import dev.smtpprobe.probe.ProbeResult;
@@ -40,7 +41,7 @@ public final class Observations {
         if (address == null) {
             return "";
         }
-        return address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return address.getAddress() != null ? Addresses.text(address.getAddress()) : address.getHostString();
     }
 
     /**

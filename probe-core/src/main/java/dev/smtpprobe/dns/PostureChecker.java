@@ -1,5 +1,6 @@
 package dev.smtpprobe.dns;
 
+import dev.smtpprobe.probe.Addresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -378,7 +379,7 @@ public final class PostureChecker {
 
     /** PTR of the address and forward confirmation: some PTR name must resolve back to the same address. */
     public CompletableFuture<PostureCheck> ptr(InetAddress address) {
-        String subject = address.getHostAddress();
+        String subject = Addresses.text(address);
         boolean v6 = address instanceof Inet6Address;
         return dns.ptr(address).thenCompose(answer -> {
             if (answer.isLookupError()) {

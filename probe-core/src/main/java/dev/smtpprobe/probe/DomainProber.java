@@ -95,7 +95,7 @@ public final class DomainProber {
                     : HostsFile.lookup(target.domain(), request.addressFamily());
             CompletableFuture<MxHost> host;
             if (literal.isPresent()) {
-                host = CompletableFuture.completedFuture(new MxHost(0, literal.get().getHostAddress(),
+                host = CompletableFuture.completedFuture(new MxHost(0, Addresses.text(literal.get()),
                         List.of(literal.get()), Optional.<DnsFailure>empty(), List.<String>of()));
             } else if (!fromHostsFile.isEmpty()) {
                 // A server the user names is found the way the system finds it: the hosts file first
@@ -201,7 +201,7 @@ public final class DomainProber {
         List<PostureCheck> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (SessionResult s : sessions) {
-            String address = s.address().getAddress() != null ? s.address().getAddress().getHostAddress()
+            String address = s.address().getAddress() != null ? Addresses.text(s.address().getAddress())
                     : s.address().getHostString();
             Optional<String> bannerName = s.steps().stream()
                     .filter(st -> st.phase() == SmtpPhase.BANNER)

@@ -1,5 +1,6 @@
 package dev.smtpprobe.report;
 
+import dev.smtpprobe.probe.Addresses;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -137,7 +138,7 @@ public final class JsonReport {
             hn.put("preference", h.preference());
             ArrayNode addresses = hn.putArray("addresses");
             for (InetAddress a : h.addresses()) {
-                addresses.add(a.getHostAddress());
+                addresses.add(Addresses.text(a));
             }
             hn.set("addressFailure", orNull(h.addressFailure().map(JsonReport::dnsFailure)));
             ArrayNode problems = hn.putArray("problems");

@@ -1,5 +1,6 @@
 package dev.smtpprobe.report;
 
+import dev.smtpprobe.probe.Addresses;
 import dev.smtpprobe.SmtpPhase;
 import dev.smtpprobe.catalog.Classification;
 import dev.smtpprobe.catalog.ReplyClassifier;
@@ -89,7 +90,7 @@ public final class TextReport {
         plan.failure().ifPresent(f -> out.append("  ").append(f.kind().name()).append(' ').append(f.type())
                 .append(' ').append(f.name()).append(": ").append(oneLine(f.message())).append('\n'));
         for (MxHost h : plan.hosts()) {
-            String addresses = h.addresses().stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+            String addresses = h.addresses().stream().map(Addresses::text).collect(Collectors.joining(", "));
             if (addresses.isEmpty()) {
                 addresses = h.addressFailure().map(f -> "no address (" + f.kind().name().toLowerCase(Locale.ROOT) + ")")
                         .orElse("no address");
@@ -103,8 +104,8 @@ public final class TextReport {
     }
 
     private void session(StringBuilder out, ProbeResult result, SessionResult s) {
-        out.append('\n').append(heading("Host")).append(' ').append(Observations.hostLabel(s)).append(':')
-                .append(s.address() == null ? 0 : s.address().getPort());
+        out.append('\n').append(heading("Host")).append(' ')
+                .append(Addresses.withPort(Observations.hostLabel(s), s.address() == null ? 0 : s.address().getPort()));
         OptionalInt pref = Observations.preference(result, s);
         if (pref.isPresent()) {
             out.append("  MX ").append(pref.getAsInt());
