@@ -163,6 +163,7 @@ class ProbeCommandTest {
         assertThat(message.text()).containsPattern("(?m)^Message-ID: <[0-9a-f-]{36}@probe\\.test>$");
         JsonNode json = parseValid(run.out());
         assertThat(json.at("/queueId").asText()).isEqualTo(message.queueId());
+        assertThat(message.text()).contains("Message-ID: <" + json.at("/messageId").asText() + ">");
     }
 
     @Test

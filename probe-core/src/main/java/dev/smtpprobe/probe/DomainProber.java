@@ -293,7 +293,7 @@ public final class DomainProber {
         String message = "the session runner failed: " + rootMessage(error);
         return new SessionResult(request.hostName(), request.address(), request.tlsMode(), List.of(),
                 EhloCapabilities.NONE, EhloCapabilities.NONE, false, Optional.empty(), false, Optional.empty(),
-                Optional.of(SessionFailure.of(FailureKind.INTERNAL_ERROR, SmtpPhase.CONNECT, message)), false,
+                Optional.empty(), Optional.of(SessionFailure.of(FailureKind.INTERNAL_ERROR, SmtpPhase.CONNECT, message)), false,
                 List.of(new TranscriptLine(TranscriptLine.Direction.INFO, System.nanoTime(), message)), start,
                 Duration.ofNanos(System.nanoTime() - start));
     }

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param tls the TLS session, when one was established
  * @param authenticated AUTH succeeded with 235
  * @param queueId the id the server gave the message after DATA, when it was sent and accepted
+ * @param messageId the Message-ID header of the message sent through DATA (to find it in the receiver's logs)
  * @param failure why the session stopped early; empty when it walked everything asked
  * @param politeEnd RSET/QUIT were sent and QUIT was answered (false when the connection was already gone)
  * @param transcript every line sent and received, secrets redacted
@@ -36,6 +37,7 @@ public record SessionResult(
         Optional<TlsSessionInfo> tls,
         boolean authenticated,
         Optional<String> queueId,
+        Optional<String> messageId,
         Optional<SessionFailure> failure,
         boolean politeEnd,
         List<TranscriptLine> transcript,

@@ -91,6 +91,7 @@ public final class JsonReport {
         root.set("extensions", orNull(primary.map(JsonReport::extensions)));
         root.put("authenticated", primary.map(SessionResult::authenticated).orElse(false));
         root.put("queueId", primary.flatMap(SessionResult::queueId).orElse(null));
+        root.put("messageId", primary.flatMap(SessionResult::messageId).orElse(null));
         ArrayNode posture = root.putArray("posture");
         result.posture().forEach(p -> posture.add(posture(p)));
         ObjectNode timings = root.putObject("timings");
@@ -180,6 +181,7 @@ public final class JsonReport {
         n.put("heloFallback", s.heloFallback());
         n.put("authenticated", s.authenticated());
         n.put("queueId", s.queueId().orElse(null));
+        n.put("messageId", s.messageId().orElse(null));
         n.put("politeEnd", s.politeEnd());
         n.put("elapsedMillis", Timings.millis(s.elapsed()));
         if (options.transcript()) {

@@ -140,6 +140,7 @@ public final class TextReport {
         if (s.authenticated()) {
             out.append("  Authenticated\n");
         }
+        s.messageId().ifPresent(m -> out.append("  Message-ID <").append(m).append(">\n"));
         s.queueId().ifPresent(q -> out.append("  Queue id   ").append(q).append('\n'));
         s.failure().ifPresent(f -> wrap(out, "  Stopped    ",
                 f.kind().name().toLowerCase(Locale.ROOT) + " at " + f.phase().id() + ": " + oneLine(f.message())));

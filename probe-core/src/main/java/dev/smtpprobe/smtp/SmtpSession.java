@@ -84,6 +84,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private Optional<TlsSessionInfo> tls = Optional.empty();
     private boolean authenticated;
     private Optional<String> queueId = Optional.empty();
+    private Optional<String> messageId = Optional.empty();
     private Optional<SessionFailure> failure = Optional.empty();
     private boolean politeEnd;
 
@@ -484,6 +485,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private void sendMessage() {
         String text = request.message().orElse("");
         beginPhase(SmtpPhase.MESSAGE, Optional.of("<message>"));
+        messageId = MessageIds.of(text);
         transcript.add(Direction.SENT, "<message: " + text.length() + " characters, dot-stuffed>");
         transcript.add(Direction.SENT, ".");
         write(new SmtpMessageContent(text));
@@ -754,7 +756,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             channel.close();
         }
         SessionResult r = new SessionResult(request.hostName(), request.address(), request.tlsMode(), steps,
-                capabilitiesBeforeTls, capabilities, heloFallback, tls, authenticated, queueId, failure, politeEnd,
+                capabilitiesBeforeTls, capabilities, heloFallback, tls, authenticated, queueId, messageId, failure, politeEnd,
                 transcript.snapshot(), startNanos, Duration.ofNanos(System.nanoTime() - startNanos));
         listener.sessionEnd(request, r);
         result.complete(r);

@@ -368,7 +368,7 @@ class DiagnosisEngineTest {
                 .failed(FailureKind.REJECTED, SmtpPhase.AUTH, SmtpReply.of(535, "5.7.8 Authentication credentials invalid"))
                 .build();
         SessionResult withFallback = new SessionResult(s.hostName(), s.address(), s.tlsMode(), s.steps(),
-                s.capabilitiesBeforeTls(), s.capabilities(), true, s.tls(), false, s.queueId(), s.failure(),
+                s.capabilitiesBeforeTls(), s.capabilities(), true, s.tls(), false, s.queueId(), s.messageId(), s.failure(),
                 s.politeEnd(), s.transcript(), s.startNanos(), s.elapsed());
         Diagnosis d = engine.diagnose(probe(domain("example.com"), ONE_MX, withFallback));
 

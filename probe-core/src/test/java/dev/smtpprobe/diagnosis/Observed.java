@@ -201,7 +201,7 @@ public final class Observed {
 
         public SessionResult build() {
             return new SessionResult(host, address, TlsMode.STARTTLS, steps, before, after, helo, tls,
-                    authenticated, queueId, failure, failure.isEmpty(), transcript, 1_000_000L * 2,
+                    authenticated, queueId, Optional.empty(), failure, failure.isEmpty(), transcript, 1_000_000L * 2,
                     Duration.ofMillis(180));
         }
 
@@ -210,7 +210,7 @@ public final class Observed {
             failure = Optional.of(SessionFailure.of(FailureKind.CONNECTION_REFUSED, SmtpPhase.CONNECT,
                     "Connection refused"));
             return new SessionResult(host, address, TlsMode.STARTTLS, List.of(), EhloCapabilities.NONE,
-                    EhloCapabilities.NONE, false, Optional.empty(), false, Optional.empty(), failure, false,
+                    EhloCapabilities.NONE, false, Optional.empty(), false, Optional.empty(), Optional.empty(), failure, false,
                     List.of(), 1_000_000L * 2, Duration.ofMillis(3));
         }
     }
