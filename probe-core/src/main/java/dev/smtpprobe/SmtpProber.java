@@ -22,6 +22,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.io.Closeable;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +51,8 @@ public final class SmtpProber implements Closeable {
     private final Bootstrap template;
     private final ConcurrentMap<Path, TrustEvaluator> caFileEvaluators = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Sessions not yet finished, so that closing the prober can still give each its result. */
+    private final Set<SmtpSession> inFlight = ConcurrentHashMap.newKeySet();
 
     private SmtpProber(Builder b) {
         this.ownsGroup = b.group == null;
@@ -85,6 +89,8 @@ public final class SmtpProber implements Closeable {
                 .orElseGet(TrustEvaluator::jdkDefault);
         EventLoop loop = group.next();
         SmtpSession session = new SmtpSession(request, sslContext, trust, new SafeListener(listener), loop);
+        inFlight.add(session);
+        session.result().whenComplete((r, e) -> inFlight.remove(session));
         try {
             loop.execute(() -> session.start(template));
         } catch (RejectedExecutionException e) {
@@ -121,9 +127,23 @@ public final class SmtpProber implements Closeable {
         if (!closed.compareAndSet(false, true) || !ownsGroup) {
             return;
         }
+        for (SmtpSession session : List.copyOf(inFlight)) {
+            session.abort();
+        }
         Future<?> terminated = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        // The aborts queued above close every channel on its own loop. Should a session still lack its result
+        // once the loop has terminated (nothing else touches it then), it is finished here.
         if (!onOwnLoop()) {
             terminated.syncUninterruptibly();
+            finishSessionsLeftInFlight();
+        } else {
+            terminated.addListener(f -> finishSessionsLeftInFlight());
+        }
+    }
+
+    private void finishSessionsLeftInFlight() {
+        for (SmtpSession session : List.copyOf(inFlight)) {
+            session.finishAfterLoopTerminated();
         }
     }
 

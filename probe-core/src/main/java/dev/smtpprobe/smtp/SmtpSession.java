@@ -122,10 +122,58 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         return result;
     }
 
+    /**
+     * Ends a session whose event loop has terminated under it (its prober was closed while it was in flight), so
+     * the caller still gets a result. Call only after the loop has stopped: no other thread then touches this
+     * session's state.
+     */
+    public void finishAfterLoopTerminated() {
+        if (finished || result.isDone()) {
+            return;
+        }
+        if (phase == null) {
+            phase = SmtpPhase.CONNECT;
+        }
+        if (startNanos == 0) {
+            startNanos = System.nanoTime();
+        }
+        fail(FailureKind.CONNECTION_CLOSED, phase, "the prober was closed while this session was in flight",
+                Optional.empty());
+        finish();
+    }
+
+    /**
+     * Asks the session to stop because its prober is closing: queued on the session's loop, where it closes the
+     * channel itself. Sessions mid-connect would otherwise keep a socket open past the loop's shutdown.
+     */
+    public void abort() {
+        try {
+            loop.execute(() -> {
+                if (finished) {
+                    return;
+                }
+                if (phase == null) {
+                    phase = SmtpPhase.CONNECT;
+                }
+                if (startNanos == 0) {
+                    startNanos = System.nanoTime();
+                }
+                fail(FailureKind.CONNECTION_CLOSED, phase, "the prober was closed while this session was in flight",
+                        Optional.empty());
+                finish();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the loop is already gone: finishAfterLoopTerminated delivers the result
+        }
+    }
+
     // ---------------------------------------------------------------- start and connect
 
     /** Starts the session; must run on {@link #loop}. {@code template} carries the group and channel type. */
     public void start(Bootstrap template) {
+        if (finished) {
+            return; // aborted before it began: the prober was closed in between
+        }
         try {
             startOnLoop(template);
         } catch (VirtualMachineError e) {
