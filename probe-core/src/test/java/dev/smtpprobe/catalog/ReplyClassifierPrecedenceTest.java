@@ -72,10 +72,19 @@ class ReplyClassifierPrecedenceTest {
 
     @Test
     void generalTextBeatsDecisiveEnhancedCodeButLowersConfidenceOnConflict() {
-        // Gmail's 5.7.27 means "SPF did not pass"; IANA's 5.7.27 is a sender domain with a null MX.
+        // 4.2.2 is decisive for a full mailbox, but the text names a sending quota, which is a rate limit.
+        Classification c = classifier.classify("452 4.2.2 Submission quota exceeded, try again later");
+        assertThat(c.category()).isEqualTo(Category.RATE_LIMITED);
+        assertThat(c.confidence()).isEqualTo(Confidence.MEDIUM);
+    }
+
+    @Test
+    void reusedEnhancedCodeIsVagueSoTextDecidesWithFullConfidence() {
+        // Gmail's 5.7.27 means "SPF did not pass"; IANA's 5.7.27 is a sender domain with a null MX. The review
+        // made it vague, so the text decides without a conflict.
         Classification c = classifier.classify("550 5.7.27 The sender's SPF record did not pass - gsmtp");
         assertThat(c.category()).isEqualTo(Category.SENDER_UNAUTHENTICATED);
-        assertThat(c.confidence()).isEqualTo(Confidence.MEDIUM);
+        assertThat(c.confidence()).isEqualTo(Confidence.HIGH);
     }
 
     @Test
