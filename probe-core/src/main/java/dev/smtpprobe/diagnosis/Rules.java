@@ -428,8 +428,8 @@ public final class Rules {
             }
             if (leaf.isPresent() && !trust.expired()) {
                 long days = Observations.daysToExpiry(leaf.get(), Observations.probeTime(result));
-                if (days <= EXPIRY_INFO_DAYS) {
-                    Severity s = days <= EXPIRY_WARNING_DAYS ? Severity.WARNING : Severity.INFO;
+                if (days < EXPIRY_INFO_DAYS) {
+                    Severity s = days < EXPIRY_WARNING_DAYS ? Severity.WARNING : Severity.INFO;
                     out.add(finding("certificate-expiring", s, Category.TLS_FAILURE, Optional.empty(),
                             Optional.empty(), "Certificate expires in " + days + " day" + (days == 1 ? "" : "s"),
                             "The certificate of " + host + " (" + subject + ") expires on " + leaf.get().notAfter()

@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * The monitoring-plugins output format (Nagios, Icinga, Checkmk):
- * {@code SMTP OK - summary | connect=0.012s;;;0 ... total=0.310s;;;0 cert_days=87;30;14;0}
+ * {@code SMTP OK - summary | connect=0.012s;;;0 ... total=0.310s;;;0 cert_days=87;14:;0:}
  * followed by optional long-output lines, one per finding. The exit code is {@code verdict.exitCode()}.
  */
 public final class NagiosReport {
@@ -61,7 +61,8 @@ public final class NagiosReport {
         perf.add("total=" + seconds(result.elapsed()) + "s;;;0");
         Optional<CertificateSummary> leaf = primary.flatMap(Observations::leaf);
         leaf.ifPresent(c -> perf.add("cert_days=" + Observations.daysToExpiry(c, Observations.probeTime(result))
-                + ";" + Rules.EXPIRY_INFO_DAYS + ";" + Rules.EXPIRY_WARNING_DAYS + ";0"));
+                // Range syntax of the monitoring-plugins guidelines: "14:" alerts below 14, "0:" once expired.
+                + ";" + Rules.EXPIRY_WARNING_DAYS + ":;0:"));
         return perf;
     }
 
