@@ -33,6 +33,25 @@ class ReplyClassifierPrecedenceTest {
     }
 
     @Test
+    void aSpamFilterVerdictBeatsTheAuthenticationSettingsItAdvisesChecking() {
+        // The filter's verdict is the reason; SPF/PTR named as things to check is advice, not an SPF failure.
+        Classification c = classifier.classify("550 5.7.1 Message failed our anti-spam checks; "
+                + "make sure your SPF record and HELO name are correct");
+        assertThat(c.category()).isEqualTo(Category.POLICY_REJECTED);
+        // Without a verdict, the authentication words still decide.
+        assertThat(classifier.classify("550 5.7.1 SPF check failed for example.com").category())
+                .isEqualTo(Category.SENDER_UNAUTHENTICATED);
+    }
+
+    @Test
+    void aListOfSpamSourcesIsABlocklist() {
+        assertThat(classifier.classify("554 Your server is on our spamlist").category())
+                .isEqualTo(Category.BLOCKLISTED);
+        assertThat(classifier.classify("550 Message rejected as spam").category())
+                .isEqualTo(Category.POLICY_REJECTED);
+    }
+
+    @Test
     void aLoggedRefusalOfMailFromIsAboutTheSender() {
         // The same words answer RCPT TO (recipient unknown) or MAIL FROM (the sender's address is refused).
         assertThat(classifier.classify("SMTP error from remote mail server after RCPT TO:<a@example.com>: "
