@@ -218,7 +218,8 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
                     onConnected();
                 } else if (!finished && !closing) {
                     Throwable cause = f.cause();
-                    failPhase(connectFailureKind(cause), describe(cause), Optional.empty());
+                    FailureKind kind = connectFailureKind(cause);
+                    failPhase(kind, connectFailureMessage(kind, target.get(), cause), Optional.empty());
                     finish();
                 }
             });
@@ -899,6 +900,19 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Netty's text reads "Connection refused: host./192.0.2.1:25"; say it plainly, with the address as users write it. */
+    static String connectFailureMessage(FailureKind kind, InetSocketAddress target, Throwable cause) {
+        String where = dev.smtpprobe.probe.Addresses.withPort(
+                dev.smtpprobe.probe.Addresses.text(target.getAddress()), target.getPort());
+        return switch (kind) {
+            case CONNECTION_REFUSED -> "connection refused by " + where + " (nothing listens on that port, or a firewall rejects)";
+            case CONNECT_TIMEOUT -> "no answer to the TCP connection attempt to " + where + " in time";
+            case CONNECTION_CLOSED -> where + " accepted the TCP connection and reset it at once";
+            case UNREACHABLE -> where + " is unreachable: " + describe(cause);
+            default -> describe(cause);
+        };
+    }
 
     static FailureKind connectFailureKind(Throwable t) {
         if (t instanceof ConnectTimeoutException) {

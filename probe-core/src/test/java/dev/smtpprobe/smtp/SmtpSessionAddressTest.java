@@ -54,4 +54,16 @@ class SmtpSessionAddressTest {
         assertThat(SmtpSession.connectFailureKind(new SocketException("Network is unreachable")))
                 .isEqualTo(FailureKind.UNREACHABLE);
     }
+
+    @Test
+    void connectFailuresAreSaidPlainlyWithTheAddressAsUsersWriteIt() throws Exception {
+        InetSocketAddress v6 = new InetSocketAddress(java.net.InetAddress.getByName("::1"), 2525);
+        InetSocketAddress v4 = new InetSocketAddress(java.net.InetAddress.getByName("192.0.2.1"), 25);
+
+        assertThat(SmtpSession.connectFailureMessage(FailureKind.CONNECTION_REFUSED, v6,
+                new ConnectException("Connection refused: localhost./0:0:0:0:0:0:0:1:2525")))
+                .startsWith("connection refused by [::1]:2525").doesNotContain("0:0:0");
+        assertThat(SmtpSession.connectFailureMessage(FailureKind.CONNECT_TIMEOUT, v4, new ConnectException("x")))
+                .contains("192.0.2.1:25");
+    }
 }
