@@ -236,4 +236,13 @@ class ReplyClassifierPrecedenceTest {
         assertThat(standard.rules().stream().map(ReplyRule::id).distinct().count())
                 .isEqualTo(standard.rules().size());
     }
+
+    @Test
+    void aSenderAddressStatusMakesUnknownDomainWordsAboutTheSender() {
+        // X.1.7/X.1.8 report on the sender's address, so "no such domain" then names the sender's domain.
+        assertThat(classifier.classify("550 5.1.7 No such domain sender.example.").category())
+                .isEqualTo(Category.SENDER_REJECTED);
+        assertThat(classifier.classify("550 5.1.2 No such domain rcpt.example.").category())
+                .isEqualTo(Category.DOMAIN_NOT_FOUND);
+    }
 }
