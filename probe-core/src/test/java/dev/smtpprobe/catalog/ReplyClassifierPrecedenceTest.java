@@ -25,6 +25,14 @@ class ReplyClassifierPrecedenceTest {
     }
 
     @Test
+    void aSpamVerdictThatAdvisesCheckingReverseDnsIsStillASpamVerdict() {
+        assertThat(classifier.classify("554 5.7.1 Your message failed our antispam checks; make sure your reverse DNS is correct")
+                .category()).isEqualTo(Category.POLICY_REJECTED);
+        assertThat(classifier.classify("550 5.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1]")
+                .category()).isEqualTo(Category.SENDER_UNAUTHENTICATED);
+    }
+
+    @Test
     void blocklistMentionBeatsGenericPolicyWords() {
         Classification c = classifier.classify(
                 "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; policy");
