@@ -70,9 +70,13 @@ final class CatalogLoader {
         return v.asText();
     }
 
-    /** enhanced-status-codes.tsv: subject.detail, title, 4yz category, 5yz category, decisive, basic, ref, meaning. */
-    static Map<String, EnhancedDetail> enhanced(String resource) {
-        Map<String, EnhancedDetail> out = new LinkedHashMap<>();
+    /** One data row of a TSV resource: its fields and where it stands, for error messages. */
+    private record Row(String[] fields, String where) {
+    }
+
+    /** The data rows of a TSV resource (blank lines and # comments skipped), each with exactly {@code width} fields. */
+    private static List<Row> rows(String resource, int width) {
+        List<Row> out = new java.util.ArrayList<>();
         int lineNo = 0;
         for (String line : lines(resource)) {
             lineNo++;
@@ -81,9 +85,20 @@ final class CatalogLoader {
             }
             String[] f = line.split("\t");
             String where = resource + ":" + lineNo;
-            if (f.length != 8) {
-                throw new IllegalStateException(where + ": expected 8 tab-separated fields, got " + f.length);
+            if (f.length != width) {
+                throw new IllegalStateException(where + ": expected " + width + " tab-separated fields, got " + f.length);
             }
+            out.add(new Row(f, where));
+        }
+        return out;
+    }
+
+    /** enhanced-status-codes.tsv: subject.detail, title, 4yz category, 5yz category, decisive, basic, ref, meaning. */
+    static Map<String, EnhancedDetail> enhanced(String resource) {
+        Map<String, EnhancedDetail> out = new LinkedHashMap<>();
+        for (Row row : rows(resource, 8)) {
+            String[] f = row.fields();
+            String where = row.where();
             EnhancedDetail d = new EnhancedDetail(f[0].strip(), f[1].strip(), f[7].strip(),
                     optionalCategory(f[2], where), optionalCategory(f[3], where),
                     switch (f[4].strip()) {
@@ -102,19 +117,10 @@ final class CatalogLoader {
     /** categories.tsv: category id, actor id, remedy. */
     static Map<Category, CategoryAdvice> advice(String resource) {
         Map<Category, CategoryAdvice> out = new EnumMap<>(Category.class);
-        int lineNo = 0;
-        for (String line : lines(resource)) {
-            lineNo++;
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            String[] f = line.split("\t");
-            String where = resource + ":" + lineNo;
-            if (f.length != 3) {
-                throw new IllegalStateException(where + ": expected 3 tab-separated fields");
-            }
-            Category c = category(f[0], where);
-            out.put(c, new CategoryAdvice(c, actor(f[1], where), f[2].strip()));
+        for (Row row : rows(resource, 3)) {
+            String[] f = row.fields();
+            Category c = category(f[0], row.where());
+            out.put(c, new CategoryAdvice(c, actor(f[1], row.where()), f[2].strip()));
         }
         for (Category c : Category.values()) {
             if (!out.containsKey(c)) {
@@ -127,17 +133,9 @@ final class CatalogLoader {
     /** client-observations.tsv: observation, code, category, actor, retryable, remedy. */
     static Map<ClientObservation, ObservationMapping> observations(String resource) {
         Map<ClientObservation, ObservationMapping> out = new EnumMap<>(ClientObservation.class);
-        int lineNo = 0;
-        for (String line : lines(resource)) {
-            lineNo++;
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            String[] f = line.split("\t");
-            String where = resource + ":" + lineNo;
-            if (f.length != 6) {
-                throw new IllegalStateException(where + ": expected 6 tab-separated fields");
-            }
+        for (Row row : rows(resource, 6)) {
+            String[] f = row.fields();
+            String where = row.where();
             ClientObservation o = ClientObservation.valueOf(f[0].strip());
             out.put(o, new ObservationMapping(o, Integer.parseInt(f[1].strip()), category(f[2], where),
                     actor(f[3], where), yesNo(f[4], where), f[5].strip()));
