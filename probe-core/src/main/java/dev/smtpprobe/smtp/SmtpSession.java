@@ -128,18 +128,9 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
      * session's state.
      */
     public void finishAfterLoopTerminated() {
-        if (finished || result.isDone()) {
-            return;
+        if (!result.isDone()) {
+            endBecauseProberClosed();
         }
-        if (phase == null) {
-            phase = SmtpPhase.CONNECT;
-        }
-        if (startNanos == 0) {
-            startNanos = System.nanoTime();
-        }
-        fail(FailureKind.CONNECTION_CLOSED, phase, "the prober was closed while this session was in flight",
-                Optional.empty());
-        finish();
     }
 
     /**
@@ -148,23 +139,26 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
      */
     public void abort() {
         try {
-            loop.execute(() -> {
-                if (finished) {
-                    return;
-                }
-                if (phase == null) {
-                    phase = SmtpPhase.CONNECT;
-                }
-                if (startNanos == 0) {
-                    startNanos = System.nanoTime();
-                }
-                fail(FailureKind.CONNECTION_CLOSED, phase, "the prober was closed while this session was in flight",
-                        Optional.empty());
-                finish();
-            });
+            loop.execute(this::endBecauseProberClosed);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the loop is already gone: finishAfterLoopTerminated delivers the result
         }
+    }
+
+    /** Both ways a closing prober ends a session lead here, started or not. */
+    private void endBecauseProberClosed() {
+        if (finished) {
+            return;
+        }
+        if (startNanos == 0) {
+            // Never started (start sets startNanos first): open it for listeners too, so that its sessionEnd has
+            // the sessionStart it pairs with.
+            startNanos = System.nanoTime();
+            listener.sessionStart(request);
+        }
+        fail(FailureKind.CONNECTION_CLOSED, phase, "the prober was closed while this session was in flight",
+                Optional.empty());
+        finish();
     }
 
     // ---------------------------------------------------------------- start and connect
