@@ -1,5 +1,6 @@
 package dev.smtpprobe.smtp;
 
+import dev.smtpprobe.internal.PlaintextBeforeTlsGuard;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -56,20 +57,8 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
         for (String line : lines) {
             sb.append("[partial reply line] ").append(line).append("\\r\\n");
         }
-        int n = Math.min(max, buf.readableBytes());
-        for (int i = 0; i < n; i++) {
-            int b = buf.getByte(buf.readerIndex() + i) & 0xff;
-            if (b == '\r') {
-                sb.append("\\r");
-            } else if (b == '\n') {
-                sb.append("\\n");
-            } else if (b >= 0x20 && b < 0x7f) {
-                sb.append((char) b);
-            } else {
-                sb.append(String.format("\\x%02x", b));
-            }
-        }
-        return buf.readableBytes() > max ? sb + "..." : sb.toString();
+        // One escaping for all injection evidence, whichever guard saw the bytes first.
+        return sb.append(PlaintextBeforeTlsGuard.preview(buf, max)).toString();
     }
 
     @Override
