@@ -121,7 +121,7 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "Stop politely after connect|banner|ehlo|tls|auth|mail|rcpt.")
     String quitAfter;
 
-    @Option(names = {"--send"}, description = "Go through DATA with a generated test message and report the queue id.")
+    @Option(names = {"--send"}, description = "Go through DATA with a generated test message; report its Message-ID and the queue id.")
     boolean send;
 
     @Option(names = {"--no-posture"}, description = "Skip the SPF, DMARC, MTA-STS, TLS-RPT, TLSA and reverse-DNS checks.")
