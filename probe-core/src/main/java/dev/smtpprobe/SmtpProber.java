@@ -1,12 +1,13 @@
 package dev.smtpprobe;
 
-import dev.smtpprobe.internal.SafeListener;
+import dev.smtpprobe.event.ProbeEventListener;
+import dev.smtpprobe.event.SafeListener;
 import dev.smtpprobe.probe.DomainProber;
-import dev.smtpprobe.probe.ProbeRequest;
-import dev.smtpprobe.probe.ProbeResult;
-import dev.smtpprobe.probe.SessionRequest;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.smtp.SmtpSession;
+import dev.smtpprobe.model.ProbeRequest;
+import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.model.SessionRequest;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.session.SmtpSession;
 import dev.smtpprobe.tls.TlsClientContexts;
 import dev.smtpprobe.tls.TrustEvaluator;
 import io.netty.bootstrap.Bootstrap;

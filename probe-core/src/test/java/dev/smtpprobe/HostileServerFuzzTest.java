@@ -1,16 +1,18 @@
 package dev.smtpprobe;
 
+import dev.smtpprobe.event.ProbeEventListener;
+import dev.smtpprobe.model.SmtpPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.smtpprobe.probe.FailureKind;
-import dev.smtpprobe.probe.SessionRequest;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.probe.StartTlsPolicy;
-import dev.smtpprobe.probe.Step;
-import dev.smtpprobe.probe.Timeouts;
-import dev.smtpprobe.probe.TranscriptLine;
-import dev.smtpprobe.smtp.SmtpReply;
-import dev.smtpprobe.tls.TlsSessionInfo;
+import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.SessionRequest;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.StartTlsPolicy;
+import dev.smtpprobe.model.Step;
+import dev.smtpprobe.model.Timeouts;
+import dev.smtpprobe.model.TranscriptLine;
+import dev.smtpprobe.model.SmtpReply;
+import dev.smtpprobe.model.TlsSessionInfo;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import java.io.ByteArrayOutputStream;
@@ -414,7 +416,7 @@ class HostileServerFuzzTest {
         SessionRequest request(InetSocketAddress address) {
             Duration tls = Duration.ofMillis(400);
             return SessionRequest.builder("localhost", address)
-                    .credentials(useAuth ? new dev.smtpprobe.probe.Credentials("fuzz", "s3cret-" + index) : null)
+                    .credentials(useAuth ? new dev.smtpprobe.model.Credentials("fuzz", "s3cret-" + index) : null)
                     .allowPlaintextAuth(useAuth)
                     .ehloName("case-" + index + ".fuzz.test")
                     .mailFrom("sender@fuzz.test")

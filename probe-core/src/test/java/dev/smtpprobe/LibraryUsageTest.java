@@ -1,5 +1,6 @@
 package dev.smtpprobe;
 
+import dev.smtpprobe.event.ProbeEventListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpprobe.catalog.Category;
@@ -8,10 +9,10 @@ import dev.smtpprobe.diagnosis.Diagnosis;
 import dev.smtpprobe.diagnosis.DiagnosisEngine;
 import dev.smtpprobe.diagnosis.Verdict;
 import dev.smtpprobe.fixtures.MockSmtpServer;
-import dev.smtpprobe.probe.ProbeRequest;
-import dev.smtpprobe.probe.ProbeResult;
-import dev.smtpprobe.probe.ProbeTarget;
-import dev.smtpprobe.probe.StartTlsPolicy;
+import dev.smtpprobe.model.ProbeRequest;
+import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.model.ProbeTarget;
+import dev.smtpprobe.model.StartTlsPolicy;
 import dev.smtpprobe.probe.TargetParser;
 import java.util.List;
 import org.junit.jupiter.api.Test;

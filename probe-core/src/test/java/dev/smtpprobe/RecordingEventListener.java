@@ -1,12 +1,14 @@
 package dev.smtpprobe;
 
+import dev.smtpprobe.event.ProbeEventListener;
+import dev.smtpprobe.model.SmtpPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.smtpprobe.probe.FailureKind;
-import dev.smtpprobe.probe.SessionRequest;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.smtp.SmtpReply;
-import dev.smtpprobe.tls.TlsSessionInfo;
+import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.SessionRequest;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.SmtpReply;
+import dev.smtpprobe.model.TlsSessionInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,11 @@
 package dev.smtpprobe;
 
+import dev.smtpprobe.event.ProbeEventListener;
+import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.fixtures.MockSmtpServer;
-import dev.smtpprobe.probe.SessionRequest;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.probe.Timeouts;
+import dev.smtpprobe.model.SessionRequest;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.Timeouts;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -76,11 +78,11 @@ abstract class SessionTestSupport {
 
     /** Forwards to whatever recorder the current test installed (the prober is shared, the recorder is not). */
     private static final class ForwardingListener extends ProbeEventListener {
-        @Override public void sessionStart(dev.smtpprobe.probe.SessionRequest r) { listener.sessionStart(r); }
-        @Override public void sessionEnd(dev.smtpprobe.probe.SessionRequest r, SessionResult s) { listener.sessionEnd(r, s); }
-        @Override public void phaseStart(dev.smtpprobe.probe.SessionRequest r, SmtpPhase p, java.util.Optional<String> c) { listener.phaseStart(r, p, c); }
-        @Override public void phaseEnd(dev.smtpprobe.probe.SessionRequest r, SmtpPhase p, java.util.Optional<dev.smtpprobe.smtp.SmtpReply> rep, Duration d) { listener.phaseEnd(r, p, rep, d); }
-        @Override public void phaseFailed(dev.smtpprobe.probe.SessionRequest r, SmtpPhase p, dev.smtpprobe.probe.FailureKind k, Duration d) { listener.phaseFailed(r, p, k, d); }
-        @Override public void tlsEstablished(dev.smtpprobe.probe.SessionRequest r, dev.smtpprobe.tls.TlsSessionInfo t) { listener.tlsEstablished(r, t); }
+        @Override public void sessionStart(dev.smtpprobe.model.SessionRequest r) { listener.sessionStart(r); }
+        @Override public void sessionEnd(dev.smtpprobe.model.SessionRequest r, SessionResult s) { listener.sessionEnd(r, s); }
+        @Override public void phaseStart(dev.smtpprobe.model.SessionRequest r, SmtpPhase p, java.util.Optional<String> c) { listener.phaseStart(r, p, c); }
+        @Override public void phaseEnd(dev.smtpprobe.model.SessionRequest r, SmtpPhase p, java.util.Optional<dev.smtpprobe.model.SmtpReply> rep, Duration d) { listener.phaseEnd(r, p, rep, d); }
+        @Override public void phaseFailed(dev.smtpprobe.model.SessionRequest r, SmtpPhase p, dev.smtpprobe.model.FailureKind k, Duration d) { listener.phaseFailed(r, p, k, d); }
+        @Override public void tlsEstablished(dev.smtpprobe.model.SessionRequest r, dev.smtpprobe.model.TlsSessionInfo t) { listener.tlsEstablished(r, t); }
     }
 }

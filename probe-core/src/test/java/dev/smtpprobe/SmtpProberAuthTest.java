@@ -1,13 +1,14 @@
 package dev.smtpprobe;
 
+import dev.smtpprobe.model.SmtpPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpprobe.fixtures.RecordedCommand;
 import dev.smtpprobe.fixtures.TestCertificates;
-import dev.smtpprobe.probe.Credentials;
-import dev.smtpprobe.probe.FailureKind;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.probe.StartTlsPolicy;
+import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.StartTlsPolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

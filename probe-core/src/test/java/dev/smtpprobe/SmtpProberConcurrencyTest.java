@@ -2,8 +2,8 @@ package dev.smtpprobe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.probe.StartTlsPolicy;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.StartTlsPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpprobe.fixtures.GreenMailSmtp;
 import dev.smtpprobe.fixtures.TestCertificates;
-import dev.smtpprobe.probe.Credentials;
-import dev.smtpprobe.probe.SessionRequest;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.probe.StartTlsPolicy;
-import dev.smtpprobe.probe.TlsMode;
+import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.SessionRequest;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.StartTlsPolicy;
+import dev.smtpprobe.model.TlsMode;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;

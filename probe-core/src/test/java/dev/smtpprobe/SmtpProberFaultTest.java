@@ -1,16 +1,17 @@
 package dev.smtpprobe;
 
+import dev.smtpprobe.model.SmtpPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpprobe.fixtures.Reply;
 import dev.smtpprobe.fixtures.SocketEffect;
-import dev.smtpprobe.probe.FailureKind;
-import dev.smtpprobe.probe.SessionFailure;
-import dev.smtpprobe.probe.SessionRequest;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.probe.StartTlsPolicy;
-import dev.smtpprobe.probe.Timeouts;
-import dev.smtpprobe.smtp.ReplyFlag;
+import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.SessionFailure;
+import dev.smtpprobe.model.SessionRequest;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.StartTlsPolicy;
+import dev.smtpprobe.model.Timeouts;
+import dev.smtpprobe.model.ReplyFlag;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;

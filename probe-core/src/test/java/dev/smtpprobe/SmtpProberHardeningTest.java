@@ -1,5 +1,7 @@
 package dev.smtpprobe;
 
+import dev.smtpprobe.event.ProbeEventListener;
+import dev.smtpprobe.model.SmtpPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpprobe.fixtures.RecordedCommand;
@@ -7,11 +9,11 @@ import dev.smtpprobe.fixtures.RecordedHandshake;
 import dev.smtpprobe.fixtures.Reply;
 import dev.smtpprobe.fixtures.SocketEffect;
 import dev.smtpprobe.fixtures.TestCertificates;
-import dev.smtpprobe.probe.FailureKind;
-import dev.smtpprobe.probe.SessionRequest;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.probe.StartTlsPolicy;
-import dev.smtpprobe.smtp.SmtpReply;
+import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.SessionRequest;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.StartTlsPolicy;
+import dev.smtpprobe.model.SmtpReply;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -113,7 +115,7 @@ class SmtpProberHardeningTest extends SessionTestSupport {
         server.on("MAIL", Reply.builder().code(421).line("4.3.2 shutting down").effect(SocketEffect.stall()).build());
         server.start();
         SessionResult r = prober.session(request().startTls(StartTlsPolicy.NEVER)
-                .timeouts(new dev.smtpprobe.probe.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30),
+                .timeouts(new dev.smtpprobe.model.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30),
                         Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(60)))
                 .recipients(List.of("bob@example.test")).build()).get(10, TimeUnit.SECONDS);
 
@@ -236,8 +238,8 @@ class SmtpProberHardeningTest extends SessionTestSupport {
         });
         server.start();
         SessionResult r = run(request().startTls(StartTlsPolicy.NEVER).allowPlaintextAuth(true)
-                .credentials(new dev.smtpprobe.probe.Credentials("alice", "pw"))
-                .timeouts(new dev.smtpprobe.probe.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5),
+                .credentials(new dev.smtpprobe.model.Credentials("alice", "pw"))
+                .timeouts(new dev.smtpprobe.model.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5),
                         Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(8)))
                 .build());
 
@@ -263,7 +265,7 @@ class SmtpProberHardeningTest extends SessionTestSupport {
         server.silentAfterConnect();
         server.start();
         SmtpProber own = SmtpProber.builder().threads(1).build();
-        CompletableFuture<SessionResult> inFlight = own.session(request().timeouts(new dev.smtpprobe.probe.Timeouts(
+        CompletableFuture<SessionResult> inFlight = own.session(request().timeouts(new dev.smtpprobe.model.Timeouts(
                 Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60),
                 Duration.ofSeconds(60), Duration.ofSeconds(120))).build());
         server.awaitConnection(Duration.ofSeconds(5));

@@ -1,16 +1,18 @@
 package dev.smtpprobe;
 
+import dev.smtpprobe.event.ProbeEventListener;
+import dev.smtpprobe.model.SmtpPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpprobe.fixtures.RecordedCommand;
 import dev.smtpprobe.fixtures.RecordedMessage;
 import dev.smtpprobe.fixtures.Reply;
 import dev.smtpprobe.fixtures.TestCertificates;
-import dev.smtpprobe.probe.Credentials;
-import dev.smtpprobe.probe.FailureKind;
-import dev.smtpprobe.probe.QuitAfter;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.probe.StartTlsPolicy;
+import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.QuitAfter;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.StartTlsPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -194,12 +196,12 @@ class SmtpProberSessionTest extends SessionTestSupport {
         server.start();
         ProbeEventListener angry = new ProbeEventListener() {
             @Override
-            public void phaseStart(dev.smtpprobe.probe.SessionRequest r, SmtpPhase p, java.util.Optional<String> c) {
+            public void phaseStart(dev.smtpprobe.model.SessionRequest r, SmtpPhase p, java.util.Optional<String> c) {
                 throw new IllegalStateException("listener bug");
             }
 
             @Override
-            public void sessionEnd(dev.smtpprobe.probe.SessionRequest r, SessionResult s) {
+            public void sessionEnd(dev.smtpprobe.model.SessionRequest r, SessionResult s) {
                 throw new IllegalStateException("listener bug");
             }
         };

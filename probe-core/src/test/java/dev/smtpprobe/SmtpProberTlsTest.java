@@ -1,5 +1,6 @@
 package dev.smtpprobe;
 
+import dev.smtpprobe.model.SmtpPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpprobe.fixtures.HeldCertificate;
@@ -8,11 +9,11 @@ import dev.smtpprobe.fixtures.RecordedHandshake;
 import dev.smtpprobe.fixtures.Reply;
 import dev.smtpprobe.fixtures.SocketEffect;
 import dev.smtpprobe.fixtures.TestCertificates;
-import dev.smtpprobe.probe.Credentials;
-import dev.smtpprobe.probe.FailureKind;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.probe.StartTlsPolicy;
-import dev.smtpprobe.probe.TlsMode;
+import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.StartTlsPolicy;
+import dev.smtpprobe.model.TlsMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.smtpprobe.catalog.CatalogEntry;
 import dev.smtpprobe.catalog.ReplyCatalog;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.cli.CatalogJson.OutputFormat;
-import dev.smtpprobe.smtp.EnhancedStatus;
+import dev.smtpprobe.model.EnhancedStatus;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;

@@ -1,13 +1,13 @@
 package dev.smtpprobe.cli;
 
-import dev.smtpprobe.ProbeEventListener;
-import dev.smtpprobe.SmtpPhase;
-import dev.smtpprobe.dns.DnsFailure;
-import dev.smtpprobe.probe.FailureKind;
-import dev.smtpprobe.probe.SessionRequest;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.smtp.SmtpReply;
-import dev.smtpprobe.tls.TlsSessionInfo;
+import dev.smtpprobe.event.ProbeEventListener;
+import dev.smtpprobe.model.SmtpPhase;
+import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.SessionRequest;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.SmtpReply;
+import dev.smtpprobe.model.TlsSessionInfo;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.smtpprobe.cli;
 
-import dev.smtpprobe.probe.Credentials;
-import dev.smtpprobe.probe.QuitAfter;
-import dev.smtpprobe.probe.StartTlsPolicy;
+import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.QuitAfter;
+import dev.smtpprobe.model.StartTlsPolicy;
 import dev.smtpprobe.probe.TargetParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package dev.smtpprobe.cli;
 
-import dev.smtpprobe.probe.Credentials;
-import dev.smtpprobe.probe.ProbeTarget;
-import dev.smtpprobe.probe.QuitAfter;
-import dev.smtpprobe.probe.StartTlsPolicy;
+import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.ProbeTarget;
+import dev.smtpprobe.model.QuitAfter;
+import dev.smtpprobe.model.StartTlsPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,19 +1,19 @@
 package dev.smtpprobe.cli;
 
-import dev.smtpprobe.ProbeEventListener;
+import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.SmtpProber;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.diagnosis.Diagnosis;
 import dev.smtpprobe.diagnosis.DiagnosisEngine;
-import dev.smtpprobe.dns.AddressFamily;
+import dev.smtpprobe.model.AddressFamily;
 import dev.smtpprobe.dns.DnsClient;
 import dev.smtpprobe.metrics.MetricsEventListener;
 import dev.smtpprobe.metrics.ProbeMetricsBinder;
-import dev.smtpprobe.probe.ProbeRequest;
-import dev.smtpprobe.probe.ProbeResult;
+import dev.smtpprobe.model.ProbeRequest;
+import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.probe.TestMessage;
-import dev.smtpprobe.probe.Timeouts;
-import dev.smtpprobe.probe.TlsMode;
+import dev.smtpprobe.model.Timeouts;
+import dev.smtpprobe.model.TlsMode;
 import dev.smtpprobe.report.JsonReport;
 import dev.smtpprobe.report.NagiosReport;
 import dev.smtpprobe.report.ReportOptions;

@@ -1,7 +1,7 @@
 package dev.smtpprobe.auth;
 
-import dev.smtpprobe.probe.Credentials;
-import dev.smtpprobe.smtp.SmtpCommand;
+import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.SmtpCommand;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

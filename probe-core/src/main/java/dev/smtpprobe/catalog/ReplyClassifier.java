@@ -1,6 +1,6 @@
 package dev.smtpprobe.catalog;
 
-import dev.smtpprobe.smtp.SmtpReply;
+import dev.smtpprobe.model.SmtpReply;
 
 /**
  * Classifies replies: text patterns first, then the enhanced status code, then the basic code.

@@ -1,6 +1,6 @@
 package dev.smtpprobe.catalog;
 
-import dev.smtpprobe.smtp.EnhancedStatus;
+import dev.smtpprobe.model.EnhancedStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

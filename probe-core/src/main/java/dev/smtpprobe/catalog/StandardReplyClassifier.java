@@ -1,8 +1,8 @@
 package dev.smtpprobe.catalog;
 
 import dev.smtpprobe.catalog.Classification.Confidence;
-import dev.smtpprobe.smtp.EnhancedStatus;
-import dev.smtpprobe.smtp.SmtpReply;
+import dev.smtpprobe.model.EnhancedStatus;
+import dev.smtpprobe.model.SmtpReply;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

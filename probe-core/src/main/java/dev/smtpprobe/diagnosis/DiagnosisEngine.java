@@ -1,10 +1,10 @@
 package dev.smtpprobe.diagnosis;
 
-import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.catalog.ReplyClassifier;
-import dev.smtpprobe.probe.ProbeResult;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.tls.CertificateSummary;
+import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.CertificateSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

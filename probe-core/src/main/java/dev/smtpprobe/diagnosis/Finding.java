@@ -1,6 +1,6 @@
 package dev.smtpprobe.diagnosis;
 
-import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.catalog.Actor;
 import dev.smtpprobe.catalog.Category;
 import java.util.Objects;

@@ -1,13 +1,13 @@
 package dev.smtpprobe.diagnosis;
 
-import dev.smtpprobe.probe.Addresses;
-import dev.smtpprobe.SmtpPhase;
-import dev.smtpprobe.dns.MxHost;
-import dev.smtpprobe.probe.ProbeResult;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.probe.Step;
-import dev.smtpprobe.smtp.SmtpReply;
-import dev.smtpprobe.tls.CertificateSummary;
+import dev.smtpprobe.model.Addresses;
+import dev.smtpprobe.model.SmtpPhase;
+import dev.smtpprobe.model.MxHost;
+import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.Step;
+import dev.smtpprobe.model.SmtpReply;
+import dev.smtpprobe.model.CertificateSummary;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;

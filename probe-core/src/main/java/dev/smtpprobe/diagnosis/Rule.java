@@ -1,6 +1,6 @@
 package dev.smtpprobe.diagnosis;
 
-import dev.smtpprobe.probe.ProbeResult;
+import dev.smtpprobe.model.ProbeResult;
 import java.util.List;
 
 /**

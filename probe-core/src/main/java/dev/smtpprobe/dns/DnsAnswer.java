@@ -1,5 +1,6 @@
 package dev.smtpprobe.dns;
 
+import dev.smtpprobe.model.DnsFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

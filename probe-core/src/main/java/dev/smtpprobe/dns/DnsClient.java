@@ -1,5 +1,6 @@
 package dev.smtpprobe.dns;
 
+import dev.smtpprobe.model.DnsFailure;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

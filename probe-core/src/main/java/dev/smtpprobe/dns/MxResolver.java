@@ -1,7 +1,11 @@
 package dev.smtpprobe.dns;
 
-import dev.smtpprobe.ProbeEventListener;
-import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.model.AddressFamily;
+import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.MxHost;
+import dev.smtpprobe.model.MxPlan;
+import dev.smtpprobe.event.ProbeEventListener;
+import dev.smtpprobe.model.SmtpPhase;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;

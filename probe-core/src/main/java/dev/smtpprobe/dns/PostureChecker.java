@@ -1,6 +1,9 @@
 package dev.smtpprobe.dns;
 
-import dev.smtpprobe.probe.Addresses;
+import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.MxHost;
+import dev.smtpprobe.model.PostureCheck;
+import dev.smtpprobe.model.Addresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;

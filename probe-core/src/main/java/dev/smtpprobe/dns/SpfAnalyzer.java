@@ -1,5 +1,6 @@
 package dev.smtpprobe.dns;
 
+import dev.smtpprobe.model.PostureCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

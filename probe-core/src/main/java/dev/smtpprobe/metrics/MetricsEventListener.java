@@ -1,16 +1,16 @@
 package dev.smtpprobe.metrics;
 
-import dev.smtpprobe.ProbeEventListener;
-import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.event.ProbeEventListener;
+import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.diagnosis.Observations;
-import dev.smtpprobe.dns.DnsFailure;
-import dev.smtpprobe.dns.MxPlan;
-import dev.smtpprobe.probe.FailureKind;
-import dev.smtpprobe.probe.ProbeResult;
-import dev.smtpprobe.probe.ProbeTarget;
-import dev.smtpprobe.probe.SessionRequest;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.smtp.SmtpReply;
+import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.MxPlan;
+import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.model.ProbeTarget;
+import dev.smtpprobe.model.SessionRequest;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.SmtpReply;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

@@ -1,16 +1,25 @@
 package dev.smtpprobe.probe;
 
-import dev.smtpprobe.ProbeEventListener;
-import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.model.Addresses;
+import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeRequest;
+import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.model.ProbeTarget;
+import dev.smtpprobe.model.SessionFailure;
+import dev.smtpprobe.model.SessionRequest;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.TranscriptLine;
+import dev.smtpprobe.event.ProbeEventListener;
+import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.dns.DnsClient;
-import dev.smtpprobe.dns.DnsFailure;
-import dev.smtpprobe.dns.MxHost;
-import dev.smtpprobe.dns.MxPlan;
+import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.MxHost;
+import dev.smtpprobe.model.MxPlan;
 import dev.smtpprobe.dns.MxResolver;
-import dev.smtpprobe.dns.PostureCheck;
+import dev.smtpprobe.model.PostureCheck;
 import dev.smtpprobe.dns.PostureChecker;
-import dev.smtpprobe.smtp.EhloCapabilities;
-import dev.smtpprobe.smtp.SmtpReply;
+import dev.smtpprobe.model.EhloCapabilities;
+import dev.smtpprobe.model.SmtpReply;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -84,7 +93,8 @@ public final class DomainProber {
     private CompletableFuture<ProbeResult> run(ProbeRequest request, ProbeEventListener events, Instant startedAt,
             long start) {
         ProbeTarget target = request.target();
-        DnsClient dns = request.dnsClient();
+        DnsClient dns = DnsClient.builder().resolvers(request.resolvers()).timeout(request.dnsTimeout())
+                .retries(request.dnsRetries()).build();
         Random random = request.shuffleSeed().isPresent() ? new Random(request.shuffleSeed().getAsLong()) : new Random();
         MxResolver mx = new MxResolver(dns, random, events);
         int port = target.port();

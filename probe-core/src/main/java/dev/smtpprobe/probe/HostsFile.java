@@ -1,6 +1,6 @@
 package dev.smtpprobe.probe;
 
-import dev.smtpprobe.dns.AddressFamily;
+import dev.smtpprobe.model.AddressFamily;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;

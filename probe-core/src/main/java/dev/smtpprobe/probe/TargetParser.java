@@ -1,5 +1,7 @@
 package dev.smtpprobe.probe;
 
+import dev.smtpprobe.model.AddressSyntax;
+import dev.smtpprobe.model.ProbeTarget;
 import java.net.IDN;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,14 +1,14 @@
 package dev.smtpprobe.report;
 
-import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.diagnosis.Diagnosis;
 import dev.smtpprobe.diagnosis.Finding;
 import dev.smtpprobe.diagnosis.Observations;
 import dev.smtpprobe.diagnosis.Rules;
 import dev.smtpprobe.diagnosis.Severity;
-import dev.smtpprobe.probe.ProbeResult;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.tls.CertificateSummary;
+import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.CertificateSummary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.smtpprobe.report;
 
-import dev.smtpprobe.probe.TranscriptLine;
+import dev.smtpprobe.model.TranscriptLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

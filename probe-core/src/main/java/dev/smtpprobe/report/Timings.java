@@ -1,8 +1,8 @@
 package dev.smtpprobe.report;
 
-import dev.smtpprobe.SmtpPhase;
-import dev.smtpprobe.probe.SessionResult;
-import dev.smtpprobe.probe.Step;
+import dev.smtpprobe.model.SmtpPhase;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.Step;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

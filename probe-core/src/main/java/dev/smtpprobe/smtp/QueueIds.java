@@ -1,5 +1,6 @@
 package dev.smtpprobe.smtp;
 
+import dev.smtpprobe.model.SmtpReply;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;

@@ -1,5 +1,6 @@
 package dev.smtpprobe.smtp;
 
+import dev.smtpprobe.model.SmtpCommand;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,6 +1,8 @@
 package dev.smtpprobe.smtp;
 
-import dev.smtpprobe.internal.PlaintextBeforeTlsGuard;
+import dev.smtpprobe.model.EnhancedStatus;
+import dev.smtpprobe.model.ReplyFlag;
+import dev.smtpprobe.model.SmtpReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;

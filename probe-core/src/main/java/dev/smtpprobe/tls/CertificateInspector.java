@@ -1,5 +1,6 @@
 package dev.smtpprobe.tls;
 
+import dev.smtpprobe.model.CertificateSummary;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;

@@ -1,5 +1,6 @@
 package dev.smtpprobe.tls;
 
+import dev.smtpprobe.model.TrustCheck;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,8 +2,8 @@ package dev.smtpprobe.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.smtpprobe.probe.Credentials;
-import dev.smtpprobe.smtp.SmtpCommand;
+import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.SmtpCommand;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

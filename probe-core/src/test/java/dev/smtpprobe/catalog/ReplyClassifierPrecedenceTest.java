@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.smtpprobe.catalog.Classification.Confidence;
-import dev.smtpprobe.smtp.SmtpReply;
+import dev.smtpprobe.model.SmtpReply;
 import org.junit.jupiter.api.Test;
 
 class ReplyClassifierPrecedenceTest {

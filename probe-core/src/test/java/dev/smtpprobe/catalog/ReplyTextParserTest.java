@@ -2,7 +2,7 @@ package dev.smtpprobe.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.smtpprobe.smtp.EnhancedStatus;
+import dev.smtpprobe.model.EnhancedStatus;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.smtpprobe.dns;
 
+import dev.smtpprobe.model.DnsFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

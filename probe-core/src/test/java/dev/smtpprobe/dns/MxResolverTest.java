@@ -1,9 +1,13 @@
 package dev.smtpprobe.dns;
 
+import dev.smtpprobe.model.AddressFamily;
+import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.MxHost;
+import dev.smtpprobe.model.MxPlan;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.smtpprobe.ProbeEventListener;
-import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.event.ProbeEventListener;
+import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.fixtures.dns.FakeDnsServer;
 import java.net.InetAddress;
 import java.time.Duration;

@@ -1,8 +1,10 @@
 package dev.smtpprobe.dns;
 
+import dev.smtpprobe.model.MxHost;
+import dev.smtpprobe.model.PostureCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.smtpprobe.dns.PostureCheck.Status;
+import dev.smtpprobe.model.PostureCheck.Status;
 import dev.smtpprobe.fixtures.dns.FakeDnsServer;
 import java.net.InetAddress;
 import java.time.Duration;

@@ -2,14 +2,14 @@ package dev.smtpprobe.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.diagnosis.Observed;
-import dev.smtpprobe.dns.DnsFailure;
-import dev.smtpprobe.probe.FailureKind;
-import dev.smtpprobe.probe.ProbeResult;
-import dev.smtpprobe.probe.ProbeTarget;
-import dev.smtpprobe.probe.SessionRequest;
-import dev.smtpprobe.smtp.SmtpReply;
+import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.model.ProbeTarget;
+import dev.smtpprobe.model.SessionRequest;
+import dev.smtpprobe.model.SmtpReply;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;

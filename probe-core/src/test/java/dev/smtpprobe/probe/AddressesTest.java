@@ -1,5 +1,6 @@
 package dev.smtpprobe.probe;
 
+import dev.smtpprobe.model.Addresses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;

@@ -1,13 +1,21 @@
 package dev.smtpprobe.probe;
 
+import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeRequest;
+import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.model.ProbeTarget;
+import dev.smtpprobe.model.SessionFailure;
+import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.StartTlsPolicy;
+import dev.smtpprobe.model.Timeouts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.smtpprobe.ProbeEventListener;
-import dev.smtpprobe.SmtpPhase;
+import dev.smtpprobe.event.ProbeEventListener;
+import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.SmtpProber;
-import dev.smtpprobe.dns.DnsFailure;
-import dev.smtpprobe.dns.MxPlan;
-import dev.smtpprobe.dns.PostureCheck;
+import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.MxPlan;
+import dev.smtpprobe.model.PostureCheck;
 import dev.smtpprobe.fixtures.MockSmtpServer;
 import dev.smtpprobe.fixtures.dns.FakeDnsServer;
 import java.io.BufferedReader;

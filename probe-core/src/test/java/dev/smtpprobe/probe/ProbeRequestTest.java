@@ -1,5 +1,13 @@
 package dev.smtpprobe.probe;
 
+import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.ProbeRequest;
+import dev.smtpprobe.model.ProbeTarget;
+import dev.smtpprobe.model.QuitAfter;
+import dev.smtpprobe.model.SessionRequest;
+import dev.smtpprobe.model.StartTlsPolicy;
+import dev.smtpprobe.model.Timeouts;
+import dev.smtpprobe.model.TlsMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

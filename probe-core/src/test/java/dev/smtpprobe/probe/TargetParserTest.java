@@ -1,5 +1,6 @@
 package dev.smtpprobe.probe;
 
+import dev.smtpprobe.model.ProbeTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -13,7 +13,7 @@ import com.networknt.schema.ValidationMessage;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.diagnosis.Diagnosis;
 import dev.smtpprobe.diagnosis.DiagnosisEngine;
-import dev.smtpprobe.probe.ProbeResult;
+import dev.smtpprobe.model.ProbeResult;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.diagnosis.Diagnosis;
 import dev.smtpprobe.diagnosis.DiagnosisEngine;
 import dev.smtpprobe.diagnosis.Verdict;
-import dev.smtpprobe.probe.ProbeResult;
+import dev.smtpprobe.model.ProbeResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

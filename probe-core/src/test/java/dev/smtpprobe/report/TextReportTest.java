@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.diagnosis.DiagnosisEngine;
-import dev.smtpprobe.probe.ProbeResult;
+import dev.smtpprobe.model.ProbeResult;
 import org.junit.jupiter.api.Test;
 
 class TextReportTest {

@@ -1,5 +1,6 @@
 package dev.smtpprobe.smtp;
 
+import dev.smtpprobe.model.SmtpReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

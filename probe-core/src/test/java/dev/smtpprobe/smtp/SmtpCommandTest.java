@@ -1,5 +1,6 @@
 package dev.smtpprobe.smtp;
 
+import dev.smtpprobe.model.SmtpCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.smtpprobe.smtp;
 
+import dev.smtpprobe.model.ReplyFlag;
+import dev.smtpprobe.model.SmtpReply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

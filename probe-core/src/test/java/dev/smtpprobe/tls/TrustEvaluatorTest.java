@@ -1,5 +1,7 @@
 package dev.smtpprobe.tls;
 
+import dev.smtpprobe.model.CertificateSummary;
+import dev.smtpprobe.model.TrustCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpprobe.fixtures.HeldCertificate;
