@@ -4,7 +4,7 @@ import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.model.SmtpPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.SessionRequest;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.StartTlsPolicy;
@@ -403,12 +403,12 @@ class HostileServerFuzzTest {
         /** Outcomes some cases must have, so the classification itself is fuzzed too, not only survival. */
         Optional<Set<String>> expectedFailure() {
             if (tlsAction == TlsAction.PLAINTEXT_REPLY) {
-                return Optional.of(Set.of(FailureKind.STARTTLS_INJECTION.name()));
+                return Optional.of(Set.of(ProbeStatus.STARTTLS_INJECTION.name()));
             }
             if (tlsAction == TlsAction.RANDOM_BYTES) {
                 // Garbage that happens to parse as the start of an SSLv2 header makes the handshake wait: TIMEOUT.
-                return Optional.of(Set.of(FailureKind.TLS_HANDSHAKE_FAILED.name(), FailureKind.TIMEOUT.name(),
-                        FailureKind.DEADLINE_EXCEEDED.name()));
+                return Optional.of(Set.of(ProbeStatus.TLS_HANDSHAKE_FAILED.name(), ProbeStatus.TIMEOUT.name(),
+                        ProbeStatus.DEADLINE_EXCEEDED.name()));
             }
             return Optional.empty();
         }
@@ -719,7 +719,7 @@ class HostileServerFuzzTest {
         }
 
         @Override
-        public void phaseFailed(SessionRequest r, SmtpPhase p, FailureKind k, Duration d) {
+        public void phaseFailed(SessionRequest r, SmtpPhase p, ProbeStatus k, Duration d) {
             open.get(key(r)).decrementAndGet();
             maybeThrow(r);
         }

@@ -4,7 +4,7 @@ import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.model.SmtpPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.SessionRequest;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.SmtpReply;
@@ -45,7 +45,7 @@ public final class RecordingEventListener extends ProbeEventListener {
     }
 
     @Override
-    public void phaseFailed(SessionRequest request, SmtpPhase phase, FailureKind kind, Duration elapsed) {
+    public void phaseFailed(SessionRequest request, SmtpPhase phase, ProbeStatus kind, Duration elapsed) {
         events.add("phaseFailed " + phase + " " + kind);
     }
 

@@ -82,7 +82,7 @@ abstract class SessionTestSupport {
         @Override public void sessionEnd(dev.smtpprobe.model.SessionRequest r, SessionResult s) { listener.sessionEnd(r, s); }
         @Override public void phaseStart(dev.smtpprobe.model.SessionRequest r, SmtpPhase p, java.util.Optional<String> c) { listener.phaseStart(r, p, c); }
         @Override public void phaseEnd(dev.smtpprobe.model.SessionRequest r, SmtpPhase p, java.util.Optional<dev.smtpprobe.model.SmtpReply> rep, Duration d) { listener.phaseEnd(r, p, rep, d); }
-        @Override public void phaseFailed(dev.smtpprobe.model.SessionRequest r, SmtpPhase p, dev.smtpprobe.model.FailureKind k, Duration d) { listener.phaseFailed(r, p, k, d); }
+        @Override public void phaseFailed(dev.smtpprobe.model.SessionRequest r, SmtpPhase p, dev.smtpprobe.model.ProbeStatus k, Duration d) { listener.phaseFailed(r, p, k, d); }
         @Override public void tlsEstablished(dev.smtpprobe.model.SessionRequest r, dev.smtpprobe.model.TlsSessionInfo t) { listener.tlsEstablished(r, t); }
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.smtpprobe.fixtures.RecordedCommand;
 import dev.smtpprobe.fixtures.TestCertificates;
 import dev.smtpprobe.model.Credentials;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.StartTlsPolicy;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +95,7 @@ class SmtpProberAuthTest extends SessionTestSupport {
 
         assertThat(r.authenticated()).isFalse();
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(FailureKind.REJECTED);
+            assertThat(f.kind()).isEqualTo(ProbeStatus.REJECTED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.AUTH);
             assertThat(f.reply()).hasValueSatisfying(rep -> assertThat(rep.code()).isEqualTo(535));
         });
@@ -110,7 +110,7 @@ class SmtpProberAuthTest extends SessionTestSupport {
         SessionResult refused = run(request().startTls(StartTlsPolicy.NEVER)
                 .credentials(new Credentials("alice", SECRET)).build());
         assertThat(refused.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(FailureKind.AUTH_REFUSED_PLAINTEXT);
+            assertThat(f.kind()).isEqualTo(ProbeStatus.AUTH_REFUSED_PLAINTEXT);
             assertThat(f.phase()).isEqualTo(SmtpPhase.AUTH);
         });
         assertThat(drain()).extracting(RecordedCommand::verb).containsExactly("EHLO", "QUIT");
@@ -127,7 +127,7 @@ class SmtpProberAuthTest extends SessionTestSupport {
         server.authMechanisms("CRAM-MD5");
         server.start();
         SessionResult r = run(request().caFile(caFile).credentials(new Credentials("alice", SECRET)).build());
-        assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.kind()).isEqualTo(FailureKind.AUTH_UNAVAILABLE));
+        assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.kind()).isEqualTo(ProbeStatus.AUTH_UNAVAILABLE));
         assertThat(drain()).extracting(RecordedCommand::verb).doesNotContain("AUTH");
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpprobe.fixtures.Reply;
 import dev.smtpprobe.fixtures.SocketEffect;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.SessionFailure;
 import dev.smtpprobe.model.SessionRequest;
 import dev.smtpprobe.model.SessionResult;
@@ -24,7 +24,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
     private static final Timeouts SHORT = new Timeouts(Duration.ofMillis(500), Duration.ofMillis(500),
             Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(10));
 
-    private static void assertFailure(SessionResult r, FailureKind kind, SmtpPhase phase) {
+    private static void assertFailure(SessionResult r, ProbeStatus kind, SmtpPhase phase) {
         assertThat(r.failure()).as("failure of %s", transcriptText(r)).hasValueSatisfying(f -> {
             assertThat(f.kind()).isEqualTo(kind);
             assertThat(f.phase()).isEqualTo(phase);
@@ -36,7 +36,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
         server.closeAfterConnect();
         server.start();
         SessionResult r = run(request().build());
-        assertFailure(r, FailureKind.CONNECTION_CLOSED, SmtpPhase.BANNER);
+        assertFailure(r, ProbeStatus.CONNECTION_CLOSED, SmtpPhase.BANNER);
         assertThat(r.politeEnd()).isFalse();
         listener.assertPaired();
     }
@@ -46,7 +46,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
         server.silentAfterConnect();
         server.start();
         SessionResult r = run(request().timeouts(SHORT).build());
-        assertFailure(r, FailureKind.TIMEOUT, SmtpPhase.BANNER);
+        assertFailure(r, ProbeStatus.TIMEOUT, SmtpPhase.BANNER);
         assertThat(listener.events()).contains("phaseFailed BANNER TIMEOUT");
         listener.assertPaired();
     }
@@ -57,7 +57,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
                 .effect(SocketEffect.stallMidReply(15)).build());
         server.start();
         SessionResult r = run(request().timeouts(SHORT).build());
-        assertFailure(r, FailureKind.TIMEOUT, SmtpPhase.EHLO);
+        assertFailure(r, ProbeStatus.TIMEOUT, SmtpPhase.EHLO);
     }
 
     @Test
@@ -65,7 +65,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
         server.on("EHLO", Reply.builder().raw("250-mock.test\r\n250-PIPEL").effect(SocketEffect.closeSocket()).build());
         server.start();
         SessionResult r = run(request().build());
-        assertFailure(r, FailureKind.CONNECTION_CLOSED, SmtpPhase.EHLO);
+        assertFailure(r, ProbeStatus.CONNECTION_CLOSED, SmtpPhase.EHLO);
         assertThat(r.failure().map(SessionFailure::message).orElse("")).contains("middle of a reply");
     }
 
@@ -74,7 +74,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
         server.greeting(Reply.raw("HTTP/1.1 400 Bad Request\r\n\r\n"));
         server.start();
         SessionResult r = run(request().build());
-        assertFailure(r, FailureKind.PROTOCOL_ERROR, SmtpPhase.BANNER);
+        assertFailure(r, ProbeStatus.PROTOCOL_ERROR, SmtpPhase.BANNER);
         listener.assertPaired();
     }
 
@@ -92,7 +92,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
         server.greeting(Reply.of(220, "mock.test " + "x".repeat(20_000)));
         server.start();
         SessionResult r = run(request().build());
-        assertFailure(r, FailureKind.PROTOCOL_ERROR, SmtpPhase.BANNER);
+        assertFailure(r, ProbeStatus.PROTOCOL_ERROR, SmtpPhase.BANNER);
     }
 
     @Test
@@ -100,7 +100,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
         server.on("EHLO", Reply.builder().code(250).line("mock.test").effect(SocketEffect.endlessMultiline()).build());
         server.start();
         SessionResult r = run(request().build());
-        assertFailure(r, FailureKind.PROTOCOL_ERROR, SmtpPhase.EHLO);
+        assertFailure(r, ProbeStatus.PROTOCOL_ERROR, SmtpPhase.EHLO);
         assertThat(r.failure().orElseThrow().message()).contains("more than 100 lines");
     }
 
@@ -118,7 +118,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
         server.closeOnCommand("MAIL");
         server.start();
         SessionResult r = run(request().startTls(StartTlsPolicy.NEVER).recipients(List.of("bob@example.test")).build());
-        assertFailure(r, FailureKind.CONNECTION_CLOSED, SmtpPhase.MAIL);
+        assertFailure(r, ProbeStatus.CONNECTION_CLOSED, SmtpPhase.MAIL);
         assertThat(r.politeEnd()).isFalse();
         listener.assertPaired();
     }
@@ -128,7 +128,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
         server.on("RCPT", Reply.effectOnly(SocketEffect.resetSocket()));
         server.start();
         SessionResult r = run(request().startTls(StartTlsPolicy.NEVER).recipients(List.of("bob@example.test")).build());
-        assertFailure(r, FailureKind.CONNECTION_CLOSED, SmtpPhase.RCPT);
+        assertFailure(r, ProbeStatus.CONNECTION_CLOSED, SmtpPhase.RCPT);
     }
 
     @Test
@@ -139,7 +139,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
         }
         SessionResult r = run(SessionRequest.builder("localhost", new InetSocketAddress("127.0.0.1", port))
                 .timeouts(SHORT).build());
-        assertFailure(r, FailureKind.CONNECTION_REFUSED, SmtpPhase.CONNECT);
+        assertFailure(r, ProbeStatus.CONNECTION_REFUSED, SmtpPhase.CONNECT);
         assertThat(r.steps()).hasSize(1);
         assertThat(r.transcript()).isNotEmpty();
         listener.assertPaired();
@@ -152,7 +152,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
         Timeouts deadline = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMillis(400));
         SessionResult r = run(request().timeouts(deadline).build());
-        assertFailure(r, FailureKind.DEADLINE_EXCEEDED, SmtpPhase.BANNER);
+        assertFailure(r, ProbeStatus.DEADLINE_EXCEEDED, SmtpPhase.BANNER);
         listener.assertPaired();
     }
 

@@ -9,7 +9,7 @@ import dev.smtpprobe.fixtures.RecordedHandshake;
 import dev.smtpprobe.fixtures.Reply;
 import dev.smtpprobe.fixtures.SocketEffect;
 import dev.smtpprobe.fixtures.TestCertificates;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.SessionRequest;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.StartTlsPolicy;
@@ -61,7 +61,7 @@ class SmtpProberHardeningTest extends SessionTestSupport {
         @Override public void sessionEnd(SessionRequest r, SessionResult s) { boom(); }
         @Override public void phaseStart(SessionRequest r, SmtpPhase p, Optional<String> c) { boom(); }
         @Override public void phaseEnd(SessionRequest r, SmtpPhase p, Optional<SmtpReply> rep, Duration d) { boom(); }
-        @Override public void phaseFailed(SessionRequest r, SmtpPhase p, FailureKind k, Duration d) { boom(); }
+        @Override public void phaseFailed(SessionRequest r, SmtpPhase p, ProbeStatus k, Duration d) { boom(); }
     }
 
     @ParameterizedTest(name = "listener throwing an Error: {0}")
@@ -99,7 +99,7 @@ class SmtpProberHardeningTest extends SessionTestSupport {
         SessionResult r = run(request().build());
 
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(FailureKind.REJECTED);
+            assertThat(f.kind()).isEqualTo(ProbeStatus.REJECTED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.BANNER);
             assertThat(f.reply()).hasValueSatisfying(rep -> assertThat(rep.code()).isEqualTo(421));
         });
@@ -120,7 +120,7 @@ class SmtpProberHardeningTest extends SessionTestSupport {
                 .recipients(List.of("bob@example.test")).build()).get(10, TimeUnit.SECONDS);
 
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(FailureKind.REJECTED);
+            assertThat(f.kind()).isEqualTo(ProbeStatus.REJECTED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.MAIL);
             assertThat(f.message()).contains("closing the connection");
         });
@@ -157,7 +157,7 @@ class SmtpProberHardeningTest extends SessionTestSupport {
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), resetting.getLocalPort())).timeouts(FAST).build());
 
             // Depending on timing the reset lands while connecting or while awaiting the banner: closed either way.
-            assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.kind()).isEqualTo(FailureKind.CONNECTION_CLOSED));
+            assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.kind()).isEqualTo(ProbeStatus.CONNECTION_CLOSED));
         }
     }
 
@@ -176,7 +176,7 @@ class SmtpProberHardeningTest extends SessionTestSupport {
         SessionResult r = run(SessionRequest.builder("mx.example.invalid",
                 InetSocketAddress.createUnresolved("mx.example.invalid", 25)).timeouts(FAST).build());
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(FailureKind.UNREACHABLE);
+            assertThat(f.kind()).isEqualTo(ProbeStatus.UNREACHABLE);
             assertThat(f.phase()).isEqualTo(SmtpPhase.CONNECT);
             assertThat(f.message()).contains("not resolved").contains("mx.example.invalid");
         });
@@ -244,7 +244,7 @@ class SmtpProberHardeningTest extends SessionTestSupport {
                 .build());
 
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(FailureKind.PROTOCOL_ERROR);
+            assertThat(f.kind()).isEqualTo(ProbeStatus.PROTOCOL_ERROR);
             assertThat(f.phase()).isEqualTo(SmtpPhase.AUTH);
         });
         assertThat(r.authenticated()).isFalse();

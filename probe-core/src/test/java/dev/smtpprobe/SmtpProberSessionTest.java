@@ -9,7 +9,7 @@ import dev.smtpprobe.fixtures.RecordedMessage;
 import dev.smtpprobe.fixtures.Reply;
 import dev.smtpprobe.fixtures.TestCertificates;
 import dev.smtpprobe.model.Credentials;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.QuitAfter;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.StartTlsPolicy;
@@ -168,7 +168,7 @@ class SmtpProberSessionTest extends SessionTestSupport {
 
         assertThat(server.takeCommand().verb()).isEqualTo("QUIT");
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(FailureKind.REJECTED);
+            assertThat(f.kind()).isEqualTo(ProbeStatus.REJECTED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.BANNER);
             assertThat(f.reply()).hasValueSatisfying(rep -> assertThat(rep.code()).isEqualTo(554));
         });
@@ -186,7 +186,7 @@ class SmtpProberSessionTest extends SessionTestSupport {
 
         assertThat(verbs(3)).containsExactly("EHLO", "MAIL", "QUIT");
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(FailureKind.REJECTED);
+            assertThat(f.kind()).isEqualTo(ProbeStatus.REJECTED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.MAIL);
         });
     }

@@ -3,7 +3,7 @@ package dev.smtpprobe.cli;
 import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.model.DnsFailure;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.SessionRequest;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.SmtpReply;
@@ -65,7 +65,7 @@ final class LiveProgress extends ProbeEventListener {
     }
 
     @Override
-    public void phaseFailed(SessionRequest request, SmtpPhase phase, FailureKind kind, Duration elapsed) {
+    public void phaseFailed(SessionRequest request, SmtpPhase phase, ProbeStatus kind, Duration elapsed) {
         add("  !! " + phase.id() + ": " + kind.name().toLowerCase(java.util.Locale.ROOT) + " after "
                 + elapsed.toMillis() + " ms");
     }

@@ -9,7 +9,11 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import dev.smtpprobe.model.ProbeStatus;
+import dev.smtpprobe.model.SmtpPhase;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -130,23 +134,39 @@ final class CatalogLoader {
         return out;
     }
 
-    /** client-observations.tsv: observation, code, category, actor, retryable, remedy. */
-    static Map<ClientObservation, ObservationMapping> observations(String resource) {
-        Map<ClientObservation, ObservationMapping> out = new EnumMap<>(ClientObservation.class);
+    /** client-observations.tsv: status[@phase], code, category, actor, retryable, remedy. */
+    static Map<String, ObservationMapping> observations(String resource) {
+        Map<String, ObservationMapping> out = new HashMap<>();
         for (Row row : rows(resource, 6)) {
             String[] f = row.fields();
             String where = row.where();
-            ClientObservation o = ClientObservation.valueOf(f[0].strip());
-            out.put(o, new ObservationMapping(o, Integer.parseInt(f[1].strip()), category(f[2], where),
-                    actor(f[3], where), yesNo(f[4], where), f[5].strip()));
+            String[] key = f[0].strip().split("@", 2);
+            ProbeStatus status;
+            Optional<SmtpPhase> phase;
+            try {
+                status = ProbeStatus.valueOf(key[0]);
+                phase = key.length == 2 ? Optional.of(SmtpPhase.valueOf(key[1].toUpperCase(Locale.ROOT)))
+                        : Optional.empty();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(where + ": unknown status or phase '" + f[0].strip() + "'");
+            }
+            ObservationMapping m = new ObservationMapping(status, phase, Integer.parseInt(f[1].strip()),
+                    category(f[2], where), actor(f[3], where), yesNo(f[4], where), f[5].strip());
+            out.put(m.key(), m);
         }
-        for (ClientObservation o : ClientObservation.values()) {
-            if (!out.containsKey(o)) {
-                throw new IllegalStateException(resource + ": no mapping for " + o);
+        for (ProbeStatus s : CLIENT_OBSERVED) {
+            if (!out.containsKey(s.name())) {
+                throw new IllegalStateException(resource + ": no mapping for " + s);
             }
         }
         return out;
     }
+
+    /** Statuses the client observes with no server reply to classify: each needs a catalog entry. */
+    static final Set<ProbeStatus> CLIENT_OBSERVED = EnumSet.of(ProbeStatus.CONNECTION_REFUSED, ProbeStatus.UNREACHABLE,
+            ProbeStatus.CONNECT_TIMEOUT, ProbeStatus.TIMEOUT, ProbeStatus.DEADLINE_EXCEEDED,
+            ProbeStatus.CONNECTION_CLOSED, ProbeStatus.TLS_HANDSHAKE_FAILED, ProbeStatus.DNS_NXDOMAIN,
+            ProbeStatus.DNS_NO_RECORDS, ProbeStatus.DNS_SERVFAIL, ProbeStatus.DNS_TIMEOUT, ProbeStatus.NULL_MX);
 
     /**
      * reply-patterns.txt: stanzas "[id]" followed by "key = value" lines (category, tier, codes, match, title,

@@ -1,5 +1,7 @@
 package dev.smtpprobe.catalog;
 
+import dev.smtpprobe.model.ProbeStatus;
+import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.model.SmtpReply;
 
 /**
@@ -23,8 +25,11 @@ public interface ReplyClassifier {
      */
     Classification classify(String replyText);
 
-    /** The entry for a failure the prober observed itself. */
-    Classification classify(ClientObservation observation);
+    /**
+     * The entry for a status the prober observed itself (no server reply to classify), at the phase it happened:
+     * a timeout at the greeting reads differently from one mid-conversation.
+     */
+    Classification classify(ProbeStatus status, SmtpPhase phase);
 
     /** The catalog behind this classifier. */
     ReplyCatalog catalog();

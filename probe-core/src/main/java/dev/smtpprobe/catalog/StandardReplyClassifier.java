@@ -1,9 +1,12 @@
 package dev.smtpprobe.catalog;
 
 import dev.smtpprobe.catalog.Classification.Confidence;
+import dev.smtpprobe.model.ProbeStatus;
+import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.model.EnhancedStatus;
 import dev.smtpprobe.model.SmtpReply;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,17 +38,17 @@ final class StandardReplyClassifier implements ReplyClassifier {
     private final ResourceReplyCatalog catalog;
     private final List<ReplyRule> rules;
     private final Map<Category, CategoryAdvice> advice;
-    private final Map<ClientObservation, ObservationMapping> observations;
+    private final Map<String, ObservationMapping> observations;
 
     StandardReplyClassifier(ResourceReplyCatalog catalog, List<ReplyRule> rules,
-            Map<Category, CategoryAdvice> advice, Map<ClientObservation, ObservationMapping> observations) {
+            Map<Category, CategoryAdvice> advice, Map<String, ObservationMapping> observations) {
         this.catalog = catalog;
         this.rules = List.copyOf(rules);
         this.advice = Map.copyOf(advice);
         this.observations = Map.copyOf(observations);
         for (ObservationMapping m : observations.values()) {
             if (catalog.entry(m.code()).isEmpty()) {
-                throw new IllegalStateException("client observation " + m.observation() + " maps to code "
+                throw new IllegalStateException("client-observed status " + m.key() + " maps to code "
                         + m.code() + ", which has no catalog entry");
             }
         }
@@ -97,12 +100,18 @@ final class StandardReplyClassifier implements ReplyClassifier {
     }
 
     @Override
-    public Classification classify(ClientObservation observation) {
-        ObservationMapping m = observations.get(Objects.requireNonNull(observation));
+    public Classification classify(ProbeStatus status, SmtpPhase phase) {
+        ObservationMapping m = observations.get(ObservationMapping.key(status, Optional.of(phase)));
+        if (m == null) {
+            m = observations.get(ObservationMapping.key(status, Optional.empty()));
+        }
+        if (m == null) {
+            throw new IllegalArgumentException("no catalog entry for the client-observed status " + status);
+        }
         CatalogEntry entry = catalog.entry(m.code()).orElseThrow();
-        PatternMatch how = new PatternMatch("observation-" + observation.name().toLowerCase().replace('_', '-'),
-                entry.title(), "smtp-probe (observed by the client)", "client-observations.tsv");
-        return new Classification(observation.name(), m.code(), Optional.empty(), Optional.empty(), m.category(),
+        PatternMatch how = new PatternMatch("observation-" + m.key().toLowerCase(Locale.ROOT).replace('_', '-')
+                .replace('@', '-'), entry.title(), "smtp-probe (observed by the client)", "client-observations.tsv");
+        return new Classification(m.key(), m.code(), Optional.empty(), Optional.empty(), m.category(),
                 entry, Optional.of(how), Confidence.HIGH, m.retryable(), m.actor(), m.remedy());
     }
 

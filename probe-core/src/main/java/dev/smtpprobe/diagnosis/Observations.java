@@ -3,6 +3,7 @@ package dev.smtpprobe.diagnosis;
 import dev.smtpprobe.model.Addresses;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.model.MxHost;
+import dev.smtpprobe.model.Outcome;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.Step;
@@ -98,10 +99,13 @@ public final class Observations {
         return OptionalInt.empty();
     }
 
-    /** "accepted", "deferred" (a 4xx stopped it), "rejected" (a 5xx stopped it) or "failed" (no usable reply). */
-    public static String outcome(SessionResult session) {
+    /**
+     * How the session ended: SUCCESS when the server accepted the probe, TRANSIENT or PERMANENT when a 4xx or 5xx
+     * stopped it, ERROR when no usable reply came.
+     */
+    public static Outcome outcome(SessionResult session) {
         if (accepted(session)) {
-            return "accepted";
+            return Outcome.SUCCESS;
         }
         Optional<SmtpReply> decisive = session.failure().flatMap(f -> f.reply());
         if (decisive.isEmpty() && session.failure().isEmpty()) {
@@ -111,9 +115,6 @@ public final class Observations {
                     .filter(r -> r.code() >= 400)
                     .reduce((a, b) -> a.code() >= b.code() ? a : b);
         }
-        if (decisive.isPresent()) {
-            return decisive.get().isTransientFailure() ? "deferred" : "rejected";
-        }
-        return "failed";
+        return decisive.map(r -> Outcome.ofReplyCode(r.code())).orElse(Outcome.ERROR);
     }
 }

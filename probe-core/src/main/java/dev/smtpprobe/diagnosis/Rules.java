@@ -4,13 +4,12 @@ import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.catalog.Actor;
 import dev.smtpprobe.catalog.Category;
 import dev.smtpprobe.catalog.Classification;
-import dev.smtpprobe.catalog.ClientObservation;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.model.DnsFailure;
 import dev.smtpprobe.model.MxHost;
 import dev.smtpprobe.model.MxPlan;
 import dev.smtpprobe.model.PostureCheck;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.SessionFailure;
 import dev.smtpprobe.model.SessionResult;
@@ -90,33 +89,33 @@ public final class Rules {
                 switch (failure.kind()) {
                     case NXDOMAIN:
                         return List.of(fromObservation("domain-not-found", Severity.CRITICAL,
-                                ClientObservation.DNS_NXDOMAIN, Category.DOMAIN_NOT_FOUND,
+                                ProbeStatus.DNS_NXDOMAIN, Category.DOMAIN_NOT_FOUND,
                                 "Domain does not exist",
                                 "DNS says " + failure.name() + " does not exist (NXDOMAIN), so mail to " + domain
                                         + " cannot be delivered.",
                                 Optional.empty(), Optional.of(SmtpPhase.DNS_MX)));
                     case NO_RECORDS:
                         return List.of(fromObservation("no-mail-host", Severity.CRITICAL,
-                                ClientObservation.DNS_NO_RECORDS, Category.NO_MAIL_SERVICE,
+                                ProbeStatus.DNS_NO_RECORDS, Category.NO_MAIL_SERVICE,
                                 "Domain has neither MX nor address records",
                                 domain + " publishes no MX record and no A/AAAA record to fall back on.",
                                 Optional.empty(), Optional.of(SmtpPhase.DNS_MX)));
                     case TIMEOUT:
                         return List.of(fromObservation("dns-failure", Severity.CRITICAL,
-                                ClientObservation.DNS_TIMEOUT, Category.DNS_FAILURE, "DNS lookup timed out",
+                                ProbeStatus.DNS_TIMEOUT, Category.DNS_FAILURE, "DNS lookup timed out",
                                 "The " + failure.type() + " lookup of " + failure.name() + " got no answer in time: "
                                         + failure.message(),
                                 Optional.empty(), Optional.of(SmtpPhase.DNS_MX)));
                     default:
                         return List.of(fromObservation("dns-failure", Severity.CRITICAL,
-                                ClientObservation.DNS_SERVFAIL, Category.DNS_FAILURE, "DNS lookup failed",
+                                ProbeStatus.DNS_SERVFAIL, Category.DNS_FAILURE, "DNS lookup failed",
                                 "The " + failure.type() + " lookup of " + failure.name() + " failed ("
                                         + failure.kind().name() + "): " + failure.message(),
                                 Optional.empty(), Optional.of(SmtpPhase.DNS_MX)));
                 }
             }
             case NULL_MX:
-                return List.of(fromObservation("null-mx", Severity.CRITICAL, ClientObservation.NULL_MX,
+                return List.of(fromObservation("null-mx", Severity.CRITICAL, ProbeStatus.NULL_MX,
                         Category.NO_MAIL_SERVICE, "Domain accepts no mail (null MX)",
                         domain + " publishes the null MX record \"MX 0 .\" (RFC 7505): it declares that it accepts no mail.",
                         Optional.empty(), Optional.of(SmtpPhase.DNS_MX)));
@@ -190,7 +189,7 @@ public final class Rules {
                     && replyIsAStep(session, failure.reply().get())) {
                 continue; // the reply rule reports the refusal, with the classifier's reading
             }
-            if (failure.kind() == FailureKind.CERTIFICATE_REJECTED && certificateProblemKnown(session)) {
+            if (failure.kind() == ProbeStatus.CERTIFICATE_REJECTED && certificateProblemKnown(session)) {
                 continue; // the certificate rule reports the precise problem, as critical
             }
             out.add(failureFinding(session, failure));
@@ -205,35 +204,35 @@ public final class Rules {
         String at = " during " + failure.phase().id() + ": " + failure.message();
         switch (failure.kind()) {
             case CONNECTION_REFUSED:
-                return fromObservation("connection-refused", Severity.CRITICAL, ClientObservation.CONNECTION_REFUSED,
+                return fromObservation("connection-refused", Severity.CRITICAL, ProbeStatus.CONNECTION_REFUSED,
                         Category.CONNECTION_FAILED, "Connection refused",
                         host + " refused the TCP connection on port " + session.address().getPort() + at, hostOpt, phase);
             case UNREACHABLE:
-                return fromObservation("host-unreachable", Severity.CRITICAL, ClientObservation.HOST_UNREACHABLE,
+                return fromObservation("host-unreachable", Severity.CRITICAL, ProbeStatus.UNREACHABLE,
                         Category.CONNECTION_FAILED, "Host unreachable",
                         host + " could not be reached" + at, hostOpt, phase);
             case CONNECT_TIMEOUT:
-                return fromObservation("connect-timeout", Severity.CRITICAL, ClientObservation.CONNECT_TIMEOUT,
+                return fromObservation("connect-timeout", Severity.CRITICAL, ProbeStatus.CONNECT_TIMEOUT,
                         Category.TIMEOUT, "Connection timed out",
                         "The TCP connection to " + host + " did not complete in time" + at, hostOpt, phase);
             case TIMEOUT:
                 boolean banner = failure.phase() == SmtpPhase.BANNER;
                 return fromObservation(banner ? "banner-timeout" : "reply-timeout", Severity.CRITICAL,
-                        banner ? ClientObservation.BANNER_TIMEOUT : ClientObservation.REPLY_TIMEOUT, Category.TIMEOUT,
+                        ProbeStatus.TIMEOUT, Category.TIMEOUT,
                         banner ? "No greeting from the server" : "Server stopped answering",
                         host + " accepted the connection but sent no reply in time" + at, hostOpt, phase);
             case DEADLINE_EXCEEDED:
-                return fromObservation("deadline-exceeded", Severity.CRITICAL, ClientObservation.REPLY_TIMEOUT,
+                return fromObservation("deadline-exceeded", Severity.CRITICAL, ProbeStatus.DEADLINE_EXCEEDED,
                         Category.TIMEOUT, "Probe deadline exceeded",
                         "The conversation with " + host + " did not finish within the overall deadline" + at,
                         hostOpt, phase);
             case CONNECTION_CLOSED:
-                return fromObservation("connection-lost", Severity.CRITICAL, ClientObservation.CONNECTION_LOST,
+                return fromObservation("connection-lost", Severity.CRITICAL, ProbeStatus.CONNECTION_CLOSED,
                         Category.CONNECTION_LOST, "Server closed the connection",
                         host + " closed the connection" + at, hostOpt, phase);
             case TLS_HANDSHAKE_FAILED:
                 return fromObservation("tls-handshake-failed", Severity.CRITICAL,
-                        ClientObservation.TLS_HANDSHAKE_FAILED, Category.TLS_FAILURE, "TLS handshake failed",
+                        ProbeStatus.TLS_HANDSHAKE_FAILED, Category.TLS_FAILURE, "TLS handshake failed",
                         "The TLS handshake with " + host + " failed" + at, hostOpt, phase);
             case STARTTLS_INJECTION:
                 return finding("starttls-injection", Severity.CRITICAL, Category.TLS_FAILURE, Optional.empty(),
@@ -361,7 +360,7 @@ public final class Rules {
                     || session.capabilitiesBeforeTls().startTls()) {
                 continue;
             }
-            if (session.failure().map(f -> f.kind() == FailureKind.STARTTLS_NOT_OFFERED).orElse(false)) {
+            if (session.failure().map(f -> f.kind() == ProbeStatus.STARTTLS_NOT_OFFERED).orElse(false)) {
                 continue; // already critical
             }
             String host = Observations.hostLabel(session);
@@ -384,7 +383,7 @@ public final class Rules {
             TrustCheck trust = tls.trust();
             // Senders rarely verify MX certificates (opportunistic TLS); only a probe that required
             // verification makes a bad certificate stop delivery.
-            boolean required = session.failure().map(f -> f.kind() == FailureKind.CERTIFICATE_REJECTED).orElse(false);
+            boolean required = session.failure().map(f -> f.kind() == ProbeStatus.CERTIFICATE_REJECTED).orElse(false);
             Severity bad = required ? Severity.CRITICAL : Severity.WARNING;
             String host = Observations.hostLabel(session);
             Optional<String> hostOpt = Optional.of(host);
@@ -637,9 +636,9 @@ public final class Rules {
 
     // ---------------------------------------------------------------- helpers
 
-    private Finding fromObservation(String id, Severity severity, ClientObservation observation, Category fallback,
+    private Finding fromObservation(String id, Severity severity, ProbeStatus status, Category fallback,
             String title, String detail, Optional<String> host, Optional<SmtpPhase> phase) {
-        Classification c = classifier.classify(observation);
+        Classification c = classifier.classify(status, phase.orElse(SmtpPhase.DNS_MX));
         Category category = c.category() == Category.UNKNOWN ? fallback : c.category();
         return finding(id, severity, category, Optional.of(c.code()), c.enhancedCode(), title, detail, c.remedy(),
                 c.actor(), host, phase);

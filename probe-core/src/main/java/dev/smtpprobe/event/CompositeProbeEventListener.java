@@ -2,7 +2,7 @@ package dev.smtpprobe.event;
 
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.model.DnsFailure;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.SessionRequest;
@@ -47,7 +47,7 @@ final class CompositeProbeEventListener extends ProbeEventListener {
     @Override public void sessionEnd(SessionRequest r, SessionResult s) { each(l -> l.sessionEnd(r, s)); }
     @Override public void phaseStart(SessionRequest r, SmtpPhase p, Optional<String> c) { each(l -> l.phaseStart(r, p, c)); }
     @Override public void phaseEnd(SessionRequest r, SmtpPhase p, Optional<SmtpReply> rep, Duration d) { each(l -> l.phaseEnd(r, p, rep, d)); }
-    @Override public void phaseFailed(SessionRequest r, SmtpPhase p, FailureKind k, Duration d) { each(l -> l.phaseFailed(r, p, k, d)); }
+    @Override public void phaseFailed(SessionRequest r, SmtpPhase p, ProbeStatus k, Duration d) { each(l -> l.phaseFailed(r, p, k, d)); }
     @Override public void tlsEstablished(SessionRequest r, TlsSessionInfo t) { each(l -> l.tlsEstablished(r, t)); }
 
     @Override

@@ -2,7 +2,7 @@ package dev.smtpprobe.event;
 
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.model.DnsFailure;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.SessionRequest;
@@ -71,7 +71,7 @@ public abstract class ProbeEventListener {
     }
 
     /** The phase got no usable reply: timeout, closed connection, protocol or TLS error. */
-    public void phaseFailed(SessionRequest request, SmtpPhase phase, FailureKind kind, Duration elapsed) {
+    public void phaseFailed(SessionRequest request, SmtpPhase phase, ProbeStatus kind, Duration elapsed) {
     }
 
     public void tlsEstablished(SessionRequest request, TlsSessionInfo tls) {

@@ -1,7 +1,7 @@
 package dev.smtpprobe.event;
 
 import dev.smtpprobe.model.SmtpPhase;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.SessionRequest;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.SmtpReply;
@@ -43,6 +43,6 @@ public final class SafeListener {
     public void sessionEnd(SessionRequest r, SessionResult s) { guard(() -> delegate.sessionEnd(r, s)); }
     public void phaseStart(SessionRequest r, SmtpPhase p, Optional<String> c) { guard(() -> delegate.phaseStart(r, p, c)); }
     public void phaseEnd(SessionRequest r, SmtpPhase p, Optional<SmtpReply> rep, Duration d) { guard(() -> delegate.phaseEnd(r, p, rep, d)); }
-    public void phaseFailed(SessionRequest r, SmtpPhase p, FailureKind k, Duration d) { guard(() -> delegate.phaseFailed(r, p, k, d)); }
+    public void phaseFailed(SessionRequest r, SmtpPhase p, ProbeStatus k, Duration d) { guard(() -> delegate.phaseFailed(r, p, k, d)); }
     public void tlsEstablished(SessionRequest r, TlsSessionInfo t) { guard(() -> delegate.tlsEstablished(r, t)); }
 }

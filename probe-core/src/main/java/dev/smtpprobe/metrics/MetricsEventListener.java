@@ -5,7 +5,8 @@ import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.diagnosis.Observations;
 import dev.smtpprobe.model.DnsFailure;
 import dev.smtpprobe.model.MxPlan;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.Outcome;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.SessionRequest;
@@ -90,7 +91,7 @@ public final class MetricsEventListener extends ProbeEventListener {
     }
 
     @Override
-    public void phaseFailed(SessionRequest request, SmtpPhase phase, FailureKind kind, Duration elapsed) {
+    public void phaseFailed(SessionRequest request, SmtpPhase phase, ProbeStatus kind, Duration elapsed) {
         phaseTimer(phase, "error").record(nonNegative(elapsed));
     }
 
@@ -114,12 +115,7 @@ public final class MetricsEventListener extends ProbeEventListener {
 
     /** success (2xx, 3xx), transient (4xx), permanent (5xx); anything else is a protocol error. */
     static String outcome(SmtpReply reply) {
-        return switch (reply.codeClass()) {
-            case 2, 3 -> "success";
-            case 4 -> "transient";
-            case 5 -> "permanent";
-            default -> "error";
-        };
+        return Outcome.ofReplyCode(reply.code()).id();
     }
 
     static String codeClass(SmtpReply reply) {
@@ -156,7 +152,7 @@ public final class MetricsEventListener extends ProbeEventListener {
         }
         String worst = "error";
         for (SessionResult s : result.sessions()) {
-            String outcome = Observations.outcome(s);
+            String outcome = Observations.outcome(s).sessionWord();
             if (outcome.equals("accepted")) {
                 return "accepted";
             }

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** Why and where a session stopped early. {@code reply} is the server's answer when one caused it. */
-public record SessionFailure(FailureKind kind, SmtpPhase phase, String message, Optional<SmtpReply> reply) {
+public record SessionFailure(ProbeStatus kind, SmtpPhase phase, String message, Optional<SmtpReply> reply) {
     public SessionFailure {
         Objects.requireNonNull(kind);
         Objects.requireNonNull(phase);
@@ -12,7 +12,7 @@ public record SessionFailure(FailureKind kind, SmtpPhase phase, String message, 
         Objects.requireNonNull(reply);
     }
 
-    public static SessionFailure of(FailureKind kind, SmtpPhase phase, String message) {
+    public static SessionFailure of(ProbeStatus kind, SmtpPhase phase, String message) {
         return new SessionFailure(kind, phase, message, Optional.empty());
     }
 }

@@ -1,7 +1,7 @@
 package dev.smtpprobe.probe;
 
 import dev.smtpprobe.model.Addresses;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.ProbeRequest;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.ProbeTarget;
@@ -303,7 +303,7 @@ public final class DomainProber {
         String message = "the session runner failed: " + rootMessage(error);
         return new SessionResult(request.hostName(), request.address(), request.tlsMode(), List.of(),
                 EhloCapabilities.NONE, EhloCapabilities.NONE, false, Optional.empty(), false, Optional.empty(),
-                Optional.empty(), Optional.of(SessionFailure.of(FailureKind.INTERNAL_ERROR, SmtpPhase.CONNECT, message)), false,
+                Optional.empty(), Optional.of(SessionFailure.of(ProbeStatus.INTERNAL_ERROR, SmtpPhase.CONNECT, message)), false,
                 List.of(new TranscriptLine(TranscriptLine.Direction.INFO, System.nanoTime(), message)), start,
                 Duration.ofNanos(System.nanoTime() - start));
     }

@@ -170,7 +170,7 @@ public final class JsonReport {
             n.putNull("preference");
         }
         n.put("tlsMode", s.tlsMode().name().toLowerCase(Locale.ROOT));
-        n.put("outcome", Observations.outcome(s));
+        n.put("outcome", Observations.outcome(s).sessionWord());
         n.set("failure", orNull(s.failure().map(this::failure)));
         ArrayNode steps = n.putArray("steps");
         for (Step step : s.steps()) {

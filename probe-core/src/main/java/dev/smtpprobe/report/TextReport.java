@@ -110,7 +110,7 @@ public final class TextReport {
         if (pref.isPresent()) {
             out.append("  MX ").append(pref.getAsInt());
         }
-        String outcome = Observations.outcome(s);
+        String outcome = Observations.outcome(s).sessionWord();
         out.append("  ").append(s.tlsMode().name().toLowerCase(Locale.ROOT)).append("  ")
                 .append(paint(outcomeColor(outcome), outcome)).append('\n');
         if (!s.steps().isEmpty()) {

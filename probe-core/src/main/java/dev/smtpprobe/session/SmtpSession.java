@@ -13,7 +13,7 @@ import dev.smtpprobe.smtp.SmtpReplyDecoder;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.auth.AuthMechanism;
 import dev.smtpprobe.event.SafeListener;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.QuitAfter;
 import dev.smtpprobe.model.SessionFailure;
 import dev.smtpprobe.model.SessionRequest;
@@ -164,7 +164,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             startNanos = System.nanoTime();
             listener.sessionStart(request);
         }
-        fail(FailureKind.CONNECTION_CLOSED, phase, "the prober was closed while this session was in flight",
+        fail(ProbeStatus.CONNECTION_CLOSED, phase, "the prober was closed while this session was in flight",
                 Optional.empty());
         finish();
     }
@@ -195,7 +195,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         note("connecting to " + request.address());
         Optional<InetSocketAddress> target = connectTarget(request.address());
         if (target.isEmpty()) {
-            failPhase(FailureKind.UNREACHABLE, "the address " + request.address().getHostString()
+            failPhase(ProbeStatus.UNREACHABLE, "the address " + request.address().getHostString()
                     + " is not resolved; sessions connect to IP addresses only (resolve the name first)",
                     Optional.empty());
             finish();
@@ -220,13 +220,13 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
                     onConnected();
                 } else if (!finished && !closing) {
                     Throwable cause = f.cause();
-                    FailureKind kind = connectFailureKind(cause);
+                    ProbeStatus kind = connectFailureKind(cause);
                     failPhase(kind, connectFailureMessage(kind, target.get(), cause), Optional.empty());
                     finish();
                 }
             });
         } catch (RuntimeException e) {
-            failPhase(FailureKind.INTERNAL_ERROR, describe(e), Optional.empty());
+            failPhase(ProbeStatus.INTERNAL_ERROR, describe(e), Optional.empty());
             finish();
         }
     }
@@ -308,7 +308,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (reply.code() == 421 && answered != SmtpPhase.QUIT) {
             // RFC 5321 section 3.8: 421 means the server is closing the channel, whatever was asked. A QUIT now
             // would wait for an answer that never comes (or lead the next command into a closed socket).
-            fail(FailureKind.REJECTED, answered, "the server is closing the connection: " + reply.code() + " "
+            fail(ProbeStatus.REJECTED, answered, "the server is closing the connection: " + reply.code() + " "
                     + reply.text(), Optional.of(reply));
             note("421 received: closing without QUIT, as the server closes the channel");
             closeAndFinish();
@@ -354,7 +354,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
                 if (reply.code() == 220) {
                     if (decoder.hasBufferedBytes()) {
                         note("bytes buffered after the 220: " + decoder.bufferedPreview(256));
-                        fail(FailureKind.STARTTLS_INJECTION, SmtpPhase.STARTTLS,
+                        fail(ProbeStatus.STARTTLS_INJECTION, SmtpPhase.STARTTLS,
                                 "bytes arrived after the 220 to STARTTLS and before the TLS handshake; "
                                         + "they were discarded and the session aborted", Optional.of(reply));
                         abandon();
@@ -362,7 +362,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
                         beginTls();
                     }
                 } else if (request.startTls() == StartTlsPolicy.REQUIRE) {
-                    reject(SmtpPhase.STARTTLS, FailureKind.STARTTLS_REFUSED,
+                    reject(SmtpPhase.STARTTLS, ProbeStatus.STARTTLS_REFUSED,
                             "STARTTLS was required but the server answered " + reply.code(), reply);
                 } else {
                     note("STARTTLS refused with " + reply.code() + "; continuing in plain text");
@@ -437,7 +437,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (request.startTls() == StartTlsPolicy.REQUIRE) {
-                fail(FailureKind.STARTTLS_NOT_OFFERED, SmtpPhase.STARTTLS,
+                fail(ProbeStatus.STARTTLS_NOT_OFFERED, SmtpPhase.STARTTLS,
                         "STARTTLS was required but the server did not offer it", Optional.empty());
                 politeEnd();
                 return;
@@ -461,14 +461,14 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void startAuth() {
         if (tls.isEmpty() && !request.allowPlaintextAuth()) {
-            fail(FailureKind.AUTH_REFUSED_PLAINTEXT, SmtpPhase.AUTH,
+            fail(ProbeStatus.AUTH_REFUSED_PLAINTEXT, SmtpPhase.AUTH,
                     "credentials are not sent over an unencrypted connection unless forced", Optional.empty());
             politeEnd();
             return;
         }
         Optional<AuthMechanism> mechanism = AuthMechanism.choose(capabilities.authMechanisms());
         if (mechanism.isEmpty()) {
-            fail(FailureKind.AUTH_UNAVAILABLE, SmtpPhase.AUTH,
+            fail(ProbeStatus.AUTH_UNAVAILABLE, SmtpPhase.AUTH,
                     "the server offers no AUTH mechanism we speak (offered: " + capabilities.authMechanisms() + ")",
                     Optional.empty());
             politeEnd();
@@ -487,7 +487,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         } else if (reply.code() == 334 && authCancelled) {
             // RFC 4954 section 4: the server must answer the cancel with 501; another challenge would start a
             // ping-pong that only the overall deadline ends.
-            fail(FailureKind.PROTOCOL_ERROR, SmtpPhase.AUTH,
+            fail(ProbeStatus.PROTOCOL_ERROR, SmtpPhase.AUTH,
                     "the server sent another challenge after the AUTH exchange was cancelled", Optional.of(reply));
             politeEnd();
         } else if (reply.code() == 334) {
@@ -604,7 +604,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         capabilities = EhloCapabilities.NONE;
         boolean tlsRequired = request.tlsMode() == TlsMode.IMPLICIT || request.startTls() == StartTlsPolicy.REQUIRE;
         if (tlsRequired && request.verifyCertificate() && !trust.trusted()) {
-            fail(FailureKind.CERTIFICATE_REJECTED, SmtpPhase.TLS_HANDSHAKE,
+            fail(ProbeStatus.CERTIFICATE_REJECTED, SmtpPhase.TLS_HANDSHAKE,
                     "certificate rejected: " + trust.chainProblem().orElse("name does not match " + request.hostName()),
                     Optional.empty());
             if (request.tlsMode() == TlsMode.IMPLICIT) {
@@ -628,13 +628,13 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (request.tlsMode() == TlsMode.IMPLICIT) {
             note("plaintext where the TLS handshake was expected: " + preview);
-            failPhase(FailureKind.TLS_HANDSHAKE_FAILED, "the server answered in plain SMTP instead of TLS "
+            failPhase(ProbeStatus.TLS_HANDSHAKE_FAILED, "the server answered in plain SMTP instead of TLS "
                     + "(is this a STARTTLS port rather than an implicit TLS one?)", Optional.empty());
         } else {
             note("plaintext arrived after 220 to STARTTLS: " + preview);
-            fail(FailureKind.STARTTLS_INJECTION, SmtpPhase.STARTTLS, "plaintext arrived after 220 to STARTTLS",
+            fail(ProbeStatus.STARTTLS_INJECTION, SmtpPhase.STARTTLS, "plaintext arrived after 220 to STARTTLS",
                     Optional.empty());
-            failPhaseOnly(FailureKind.STARTTLS_INJECTION);
+            failPhaseOnly(ProbeStatus.STARTTLS_INJECTION);
         }
         closeAndFinish(); // no QUIT: the client hello is on the wire and the stream is neither SMTP nor TLS now
     }
@@ -644,7 +644,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         Throwable root = unwrap(cause);
-        failPhase(FailureKind.TLS_HANDSHAKE_FAILED, "TLS handshake failed: " + describe(root), Optional.empty());
+        failPhase(ProbeStatus.TLS_HANDSHAKE_FAILED, "TLS handshake failed: " + describe(root), Optional.empty());
         closeAndFinish();
     }
 
@@ -655,7 +655,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (phase == SmtpPhase.QUIT || (phase == SmtpPhase.RSET && failure.isPresent())) {
-            failPhaseOnly(FailureKind.TIMEOUT);
+            failPhaseOnly(ProbeStatus.TIMEOUT);
             closeAndFinish();
             return;
         }
@@ -665,7 +665,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             case MESSAGE -> request.timeouts().dataEnd();
             default -> request.timeouts().command();
         };
-        failPhase(FailureKind.TIMEOUT, "no reply within " + limit.toMillis() + " ms", Optional.empty());
+        failPhase(ProbeStatus.TIMEOUT, "no reply within " + limit.toMillis() + " ms", Optional.empty());
         abandon();
     }
 
@@ -675,9 +675,9 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         String message = "overall deadline of " + request.timeouts().overall().toMillis() + " ms passed";
         if (phaseOpen) {
-            failPhase(FailureKind.DEADLINE_EXCEEDED, message, Optional.empty());
+            failPhase(ProbeStatus.DEADLINE_EXCEEDED, message, Optional.empty());
         } else {
-            fail(FailureKind.DEADLINE_EXCEEDED, phase, message, Optional.empty());
+            fail(ProbeStatus.DEADLINE_EXCEEDED, phase, message, Optional.empty());
         }
         abandon();
     }
@@ -691,16 +691,16 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (phaseOpen) {
             if (phase == SmtpPhase.QUIT) {
                 note("the server closed the connection without answering QUIT");
-                failPhaseOnly(FailureKind.CONNECTION_CLOSED);
+                failPhaseOnly(ProbeStatus.CONNECTION_CLOSED);
             } else if (phase == SmtpPhase.TLS_HANDSHAKE) {
-                failPhase(FailureKind.TLS_HANDSHAKE_FAILED, "connection closed during the TLS handshake", Optional.empty());
+                failPhase(ProbeStatus.TLS_HANDSHAKE_FAILED, "connection closed during the TLS handshake", Optional.empty());
             } else {
-                failPhase(FailureKind.CONNECTION_CLOSED, decoder.hasBufferedBytes()
+                failPhase(ProbeStatus.CONNECTION_CLOSED, decoder.hasBufferedBytes()
                         ? "the server closed the connection in the middle of a reply"
                         : "the server closed the connection", Optional.empty());
             }
         } else if (failure.isEmpty()) {
-            fail(FailureKind.CONNECTION_CLOSED, phase, "the server closed the connection", Optional.empty());
+            fail(ProbeStatus.CONNECTION_CLOSED, phase, "the server closed the connection", Optional.empty());
         }
         finish();
     }
@@ -716,23 +716,23 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (root instanceof SmtpProtocolException) {
-            failOrRecord(FailureKind.PROTOCOL_ERROR, root.getMessage());
+            failOrRecord(ProbeStatus.PROTOCOL_ERROR, root.getMessage());
             abandon();
         } else if (root instanceof SSLException) {
-            failOrRecord(FailureKind.PROTOCOL_ERROR, "TLS error after the handshake: " + describe(root));
+            failOrRecord(ProbeStatus.PROTOCOL_ERROR, "TLS error after the handshake: " + describe(root));
             closeAndFinish();
         } else if (root instanceof IOException) {
-            failOrRecord(FailureKind.CONNECTION_CLOSED, "connection lost: " + describe(root));
+            failOrRecord(ProbeStatus.CONNECTION_CLOSED, "connection lost: " + describe(root));
             closeAndFinish();
         } else if (cause instanceof DecoderException) {
-            failOrRecord(FailureKind.PROTOCOL_ERROR, describe(root));
+            failOrRecord(ProbeStatus.PROTOCOL_ERROR, describe(root));
             abandon();
         } else {
             internalError(root);
         }
     }
 
-    private void failOrRecord(FailureKind kind, String message) {
+    private void failOrRecord(ProbeStatus kind, String message) {
         if (phaseOpen) {
             failPhase(kind, message, Optional.empty());
         } else {
@@ -744,16 +744,16 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (finished) {
             return;
         }
-        failOrRecord(FailureKind.INTERNAL_ERROR, describe(e));
+        failOrRecord(ProbeStatus.INTERNAL_ERROR, describe(e));
         closeAndFinish();
     }
 
     /** A refusal the server answered with: keep the reply as evidence, then RSET/QUIT politely. */
     private void reject(SmtpPhase where, String message, SmtpReply reply) {
-        reject(where, FailureKind.REJECTED, message, reply);
+        reject(where, ProbeStatus.REJECTED, message, reply);
     }
 
-    private void reject(SmtpPhase where, FailureKind kind, String message, SmtpReply reply) {
+    private void reject(SmtpPhase where, ProbeStatus kind, String message, SmtpReply reply) {
         fail(kind, where, message + ": " + reply.code() + " " + reply.text(), Optional.of(reply));
         politeEnd();
     }
@@ -801,7 +801,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
             deadlineTimer.cancel(false);
         }
         if (phaseOpen) {
-            failPhaseOnly(failure.map(SessionFailure::kind).orElse(FailureKind.CONNECTION_CLOSED));
+            failPhaseOnly(failure.map(SessionFailure::kind).orElse(ProbeStatus.CONNECTION_CLOSED));
         }
         if (channel != null && channel.isOpen()) {
             channel.close();
@@ -818,7 +818,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private void send(SmtpPhase next, SmtpCommand command, Duration timeout) {
         if (channel == null || !channel.isActive()) {
             phase = next;
-            fail(FailureKind.CONNECTION_CLOSED, next, "the connection is gone", Optional.empty());
+            fail(ProbeStatus.CONNECTION_CLOSED, next, "the connection is gone", Optional.empty());
             finish();
             return;
         }
@@ -831,7 +831,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     private void write(Object message) {
         channel.writeAndFlush(message).addListener((ChannelFuture f) -> {
             if (!f.isSuccess() && !finished && !closing) {
-                failOrRecord(FailureKind.CONNECTION_CLOSED, "write failed: " + describe(f.cause()));
+                failOrRecord(ProbeStatus.CONNECTION_CLOSED, "write failed: " + describe(f.cause()));
                 closeAndFinish();
             }
         });
@@ -856,13 +856,13 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     /** The phase in flight failed, and that is why the session stops. */
-    private void failPhase(FailureKind kind, String message, Optional<SmtpReply> reply) {
+    private void failPhase(ProbeStatus kind, String message, Optional<SmtpReply> reply) {
         fail(kind, phase, message, reply);
         failPhaseOnly(kind);
     }
 
     /** The phase in flight failed, but the session failure (if any) is already recorded or none is due. */
-    private void failPhaseOnly(FailureKind kind) {
+    private void failPhaseOnly(ProbeStatus kind) {
         cancelPhaseTimer();
         if (!phaseOpen) {
             return;
@@ -874,7 +874,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Records the session's failure; the first one is the cause, later ones are only noted. */
-    private void fail(FailureKind kind, SmtpPhase where, String message, Optional<SmtpReply> reply) {
+    private void fail(ProbeStatus kind, SmtpPhase where, String message, Optional<SmtpReply> reply) {
         if (failure.isEmpty()) {
             failure = Optional.of(new SessionFailure(kind, where, message, reply));
         }
@@ -904,7 +904,7 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
     // ---------------------------------------------------------------- helpers
 
     /** Netty's text reads "Connection refused: host./192.0.2.1:25"; say it plainly, with the address as users write it. */
-    static String connectFailureMessage(FailureKind kind, InetSocketAddress target, Throwable cause) {
+    static String connectFailureMessage(ProbeStatus kind, InetSocketAddress target, Throwable cause) {
         String where = dev.smtpprobe.model.Addresses.withPort(
                 dev.smtpprobe.model.Addresses.text(target.getAddress()), target.getPort());
         return switch (kind) {
@@ -916,27 +916,27 @@ public final class SmtpSession extends ChannelInboundHandlerAdapter {
         };
     }
 
-    static FailureKind connectFailureKind(Throwable t) {
+    static ProbeStatus connectFailureKind(Throwable t) {
         if (t instanceof ConnectTimeoutException) {
-            return FailureKind.CONNECT_TIMEOUT;
+            return ProbeStatus.CONNECT_TIMEOUT;
         }
         String msg = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
         if (t instanceof ConnectException && msg.contains("refused")) {
-            return FailureKind.CONNECTION_REFUSED;
+            return ProbeStatus.CONNECTION_REFUSED;
         }
         if (msg.contains("reset")) {
             // The TCP handshake completed and the server reset it before the connect was reported (a server that
             // accepts and drops at once, like a tarpit or a connection limit): reachable, and it hung up.
-            return FailureKind.CONNECTION_CLOSED;
+            return ProbeStatus.CONNECTION_CLOSED;
         }
         if (msg.contains("timed out")) {
-            return FailureKind.CONNECT_TIMEOUT;
+            return ProbeStatus.CONNECT_TIMEOUT;
         }
         if (t instanceof NoRouteToHostException || t instanceof SocketException
                 || t instanceof java.nio.channels.UnresolvedAddressException) {
-            return FailureKind.UNREACHABLE;
+            return ProbeStatus.UNREACHABLE;
         }
-        return FailureKind.UNREACHABLE;
+        return ProbeStatus.UNREACHABLE;
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -1,5 +1,7 @@
 package dev.smtpprobe.catalog;
 
+import dev.smtpprobe.model.SmtpPhase;
+import dev.smtpprobe.model.ProbeStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -127,15 +129,15 @@ class CatalogCoverageTest {
     @Test
     void everyObservationMapsToAnEntryOfItsCategoryFamily() {
         ReplyClassifier classifier = ReplyClassifier.standard();
-        assertThat(classifier.classify(ClientObservation.CONNECT_TIMEOUT).category()).isEqualTo(Category.TIMEOUT);
-        assertThat(classifier.classify(ClientObservation.BANNER_TIMEOUT).category()).isEqualTo(Category.TIMEOUT);
-        assertThat(classifier.classify(ClientObservation.REPLY_TIMEOUT).category()).isEqualTo(Category.TIMEOUT);
-        assertThat(classifier.classify(ClientObservation.HOST_UNREACHABLE).code()).isEqualTo(111);
-        assertThat(classifier.classify(ClientObservation.DNS_TIMEOUT).code()).isEqualTo(449);
-        assertThat(classifier.classify(ClientObservation.DNS_NXDOMAIN).code()).isEqualTo(512);
-        assertThat(classifier.classify(ClientObservation.DNS_NO_RECORDS).category())
+        assertThat(classifier.classify(ProbeStatus.CONNECT_TIMEOUT, SmtpPhase.CONNECT).category()).isEqualTo(Category.TIMEOUT);
+        assertThat(classifier.classify(ProbeStatus.TIMEOUT, SmtpPhase.BANNER).category()).isEqualTo(Category.TIMEOUT);
+        assertThat(classifier.classify(ProbeStatus.TIMEOUT, SmtpPhase.RCPT).category()).isEqualTo(Category.TIMEOUT);
+        assertThat(classifier.classify(ProbeStatus.UNREACHABLE, SmtpPhase.CONNECT).code()).isEqualTo(111);
+        assertThat(classifier.classify(ProbeStatus.DNS_TIMEOUT, SmtpPhase.DNS_MX).code()).isEqualTo(449);
+        assertThat(classifier.classify(ProbeStatus.DNS_NXDOMAIN, SmtpPhase.DNS_MX).code()).isEqualTo(512);
+        assertThat(classifier.classify(ProbeStatus.DNS_NO_RECORDS, SmtpPhase.DNS_MX).category())
                 .isEqualTo(Category.NO_MAIL_SERVICE);
-        assertThat(classifier.classify(ClientObservation.NULL_MX).retryable()).isFalse();
-        assertThat(classifier.classify(ClientObservation.CONNECTION_LOST).retryable()).isTrue();
+        assertThat(classifier.classify(ProbeStatus.NULL_MX, SmtpPhase.DNS_MX).retryable()).isFalse();
+        assertThat(classifier.classify(ProbeStatus.CONNECTION_CLOSED, SmtpPhase.RCPT).retryable()).isTrue();
     }
 }

@@ -1,5 +1,7 @@
 package dev.smtpprobe.catalog;
 
+import dev.smtpprobe.model.SmtpPhase;
+import dev.smtpprobe.model.ProbeStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -188,20 +190,23 @@ class ReplyClassifierPrecedenceTest {
 
     @Test
     void clientObservationsMapThroughTheResourceFile() {
-        assertThat(classifier.classify(ClientObservation.CONNECTION_REFUSED).code()).isEqualTo(111);
-        assertThat(classifier.classify(ClientObservation.CONNECTION_REFUSED).category())
+        assertThat(classifier.classify(ProbeStatus.CONNECTION_REFUSED, SmtpPhase.CONNECT).code()).isEqualTo(111);
+        assertThat(classifier.classify(ProbeStatus.CONNECTION_REFUSED, SmtpPhase.CONNECT).category())
                 .isEqualTo(Category.CONNECTION_FAILED);
-        assertThat(classifier.classify(ClientObservation.TLS_HANDSHAKE_FAILED).code()).isEqualTo(101);
-        assertThat(classifier.classify(ClientObservation.NULL_MX).category()).isEqualTo(Category.NO_MAIL_SERVICE);
-        assertThat(classifier.classify(ClientObservation.NULL_MX).code()).isEqualTo(556);
-        assertThat(classifier.classify(ClientObservation.DNS_NXDOMAIN).category())
+        assertThat(classifier.classify(ProbeStatus.TLS_HANDSHAKE_FAILED, SmtpPhase.TLS_HANDSHAKE).code()).isEqualTo(101);
+        assertThat(classifier.classify(ProbeStatus.NULL_MX, SmtpPhase.DNS_MX).category()).isEqualTo(Category.NO_MAIL_SERVICE);
+        assertThat(classifier.classify(ProbeStatus.NULL_MX, SmtpPhase.DNS_MX).code()).isEqualTo(556);
+        assertThat(classifier.classify(ProbeStatus.DNS_NXDOMAIN, SmtpPhase.DNS_MX).category())
                 .isEqualTo(Category.DOMAIN_NOT_FOUND);
-        assertThat(classifier.classify(ClientObservation.DNS_SERVFAIL).category()).isEqualTo(Category.DNS_FAILURE);
-        assertThat(classifier.classify(ClientObservation.DNS_SERVFAIL).retryable()).isTrue();
-        assertThat(classifier.classify(ClientObservation.CONNECTION_LOST).category())
+        assertThat(classifier.classify(ProbeStatus.DNS_SERVFAIL, SmtpPhase.DNS_MX).category()).isEqualTo(Category.DNS_FAILURE);
+        assertThat(classifier.classify(ProbeStatus.DNS_SERVFAIL, SmtpPhase.DNS_MX).retryable()).isTrue();
+        assertThat(classifier.classify(ProbeStatus.CONNECTION_CLOSED, SmtpPhase.RCPT).category())
                 .isEqualTo(Category.CONNECTION_LOST);
-        for (ClientObservation o : ClientObservation.values()) {
-            Classification c = classifier.classify(o);
+        for (ProbeStatus s : java.util.List.of(ProbeStatus.CONNECTION_REFUSED, ProbeStatus.UNREACHABLE,
+                ProbeStatus.CONNECT_TIMEOUT, ProbeStatus.TIMEOUT, ProbeStatus.DEADLINE_EXCEEDED,
+                ProbeStatus.CONNECTION_CLOSED, ProbeStatus.TLS_HANDSHAKE_FAILED, ProbeStatus.DNS_NXDOMAIN,
+                ProbeStatus.DNS_NO_RECORDS, ProbeStatus.DNS_SERVFAIL, ProbeStatus.DNS_TIMEOUT, ProbeStatus.NULL_MX)) {
+            Classification c = classifier.classify(s, SmtpPhase.MAIL);
             assertThat(c.entry().code()).isEqualTo(c.code());
             assertThat(c.remedy()).isNotBlank();
         }

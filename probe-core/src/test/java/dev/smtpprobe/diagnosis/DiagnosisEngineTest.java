@@ -19,7 +19,7 @@ import dev.smtpprobe.model.DnsFailure;
 import dev.smtpprobe.model.MxHost;
 import dev.smtpprobe.model.MxPlan;
 import dev.smtpprobe.model.PostureCheck;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.ReplyFlag;
@@ -169,7 +169,7 @@ class DiagnosisEngineTest {
                 session("mx1.example.com", "192.0.2.1").noStartTls()
                         .step(SmtpPhase.BANNER, null, SmtpReply.of(220, "ready"))
                         .step(SmtpPhase.EHLO, "EHLO probe.example.net", SmtpReply.of(250, "mx1"))
-                        .failed(FailureKind.STARTTLS_NOT_OFFERED, SmtpPhase.EHLO, "STARTTLS not in EHLO reply")
+                        .failed(ProbeStatus.STARTTLS_NOT_OFFERED, SmtpPhase.EHLO, "STARTTLS not in EHLO reply")
                         .build()));
 
         assertThat(d.verdict()).isEqualTo(Verdict.CRITICAL);
@@ -183,7 +183,7 @@ class DiagnosisEngineTest {
         Diagnosis d = engine.diagnose(probe(address("bob@example.com"), ONE_MX,
                 session("mx1.example.com", "192.0.2.1").opening()
                         .step(SmtpPhase.MAIL, "MAIL FROM:<probe@example.net>", authRequired).quit()
-                        .failed(FailureKind.REJECTED, SmtpPhase.MAIL, authRequired).build()));
+                        .failed(ProbeStatus.REJECTED, SmtpPhase.MAIL, authRequired).build()));
 
         assertThat(d.verdict()).isEqualTo(Verdict.CRITICAL);
         Finding f = only(d, "mail-rejected");
@@ -206,7 +206,7 @@ class DiagnosisEngineTest {
 
         Diagnosis required = engine.diagnose(probe(domain("example.com"), ONE_MX,
                 session("mx1.example.com", "192.0.2.1").tls(tls).opening()
-                        .failed(FailureKind.CERTIFICATE_REJECTED, SmtpPhase.TLS_HANDSHAKE, "certificate expired")
+                        .failed(ProbeStatus.CERTIFICATE_REJECTED, SmtpPhase.TLS_HANDSHAKE, "certificate expired")
                         .build()));
         assertThat(required.verdict()).isEqualTo(Verdict.CRITICAL);
         assertThat(only(required, "certificate-expired").severity()).isEqualTo(Severity.CRITICAL);
@@ -309,7 +309,7 @@ class DiagnosisEngineTest {
                         .step(SmtpPhase.BANNER, null, SmtpReply.of(220, "ready"))
                         .step(SmtpPhase.STARTTLS, "STARTTLS", goAhead)
                         // The engine keeps the 220 as evidence on the failure; it must not hide the finding.
-                        .failed(FailureKind.STARTTLS_INJECTION, SmtpPhase.STARTTLS, goAhead).build()));
+                        .failed(ProbeStatus.STARTTLS_INJECTION, SmtpPhase.STARTTLS, goAhead).build()));
         assertThat(d.verdict()).isEqualTo(Verdict.CRITICAL);
         Finding f = only(d, "starttls-injection");
         assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
@@ -319,20 +319,20 @@ class DiagnosisEngineTest {
 
     @Test
     void sessionFailuresMapToClientObservations() {
-        record Case(FailureKind kind, SmtpPhase phase, String id, Category category) {
+        record Case(ProbeStatus kind, SmtpPhase phase, String id, Category category) {
         }
         List<Case> cases = List.of(
-                new Case(FailureKind.TIMEOUT, SmtpPhase.BANNER, "banner-timeout", Category.TIMEOUT),
-                new Case(FailureKind.TIMEOUT, SmtpPhase.RCPT, "reply-timeout", Category.TIMEOUT),
-                new Case(FailureKind.CONNECTION_CLOSED, SmtpPhase.EHLO, "connection-lost", Category.CONNECTION_LOST),
-                new Case(FailureKind.TLS_HANDSHAKE_FAILED, SmtpPhase.TLS_HANDSHAKE, "tls-handshake-failed",
+                new Case(ProbeStatus.TIMEOUT, SmtpPhase.BANNER, "banner-timeout", Category.TIMEOUT),
+                new Case(ProbeStatus.TIMEOUT, SmtpPhase.RCPT, "reply-timeout", Category.TIMEOUT),
+                new Case(ProbeStatus.CONNECTION_CLOSED, SmtpPhase.EHLO, "connection-lost", Category.CONNECTION_LOST),
+                new Case(ProbeStatus.TLS_HANDSHAKE_FAILED, SmtpPhase.TLS_HANDSHAKE, "tls-handshake-failed",
                         Category.TLS_FAILURE),
-                new Case(FailureKind.PROTOCOL_ERROR, SmtpPhase.BANNER, "protocol-error", Category.PROTOCOL_ERROR),
-                new Case(FailureKind.AUTH_REFUSED_PLAINTEXT, SmtpPhase.AUTH, "auth-refused-plaintext",
+                new Case(ProbeStatus.PROTOCOL_ERROR, SmtpPhase.BANNER, "protocol-error", Category.PROTOCOL_ERROR),
+                new Case(ProbeStatus.AUTH_REFUSED_PLAINTEXT, SmtpPhase.AUTH, "auth-refused-plaintext",
                         Category.ENCRYPTION_REQUIRED),
-                new Case(FailureKind.DEADLINE_EXCEEDED, SmtpPhase.DATA, "deadline-exceeded", Category.TIMEOUT),
-                new Case(FailureKind.UNREACHABLE, SmtpPhase.CONNECT, "host-unreachable", Category.CONNECTION_FAILED),
-                new Case(FailureKind.CERTIFICATE_REJECTED, SmtpPhase.TLS_HANDSHAKE, "certificate-rejected",
+                new Case(ProbeStatus.DEADLINE_EXCEEDED, SmtpPhase.DATA, "deadline-exceeded", Category.TIMEOUT),
+                new Case(ProbeStatus.UNREACHABLE, SmtpPhase.CONNECT, "host-unreachable", Category.CONNECTION_FAILED),
+                new Case(ProbeStatus.CERTIFICATE_REJECTED, SmtpPhase.TLS_HANDSHAKE, "certificate-rejected",
                         Category.TLS_FAILURE));
         for (Case c : cases) {
             Diagnosis d = engine.diagnose(probe(domain("example.com"), ONE_MX,
@@ -350,7 +350,7 @@ class DiagnosisEngineTest {
     void internalErrorAloneGivesUnknown() {
         Diagnosis d = engine.diagnose(probe(domain("example.com"), ONE_MX,
                 session("mx1.example.com", "192.0.2.1").noStartTls()
-                        .failed(FailureKind.INTERNAL_ERROR, SmtpPhase.EHLO, "NullPointerException").build()));
+                        .failed(ProbeStatus.INTERNAL_ERROR, SmtpPhase.EHLO, "NullPointerException").build()));
         assertThat(d.verdict()).isEqualTo(Verdict.UNKNOWN);
         assertThat(only(d, "internal-error").actor()).isEqualTo(Actor.NOBODY);
     }
@@ -365,7 +365,7 @@ class DiagnosisEngineTest {
                 .step(SmtpPhase.EHLO, "EHLO probe.example.net", SmtpReply.of(502, "5.5.1 Command not implemented"))
                 .step(SmtpPhase.HELO, "HELO probe.example.net", overlong)
                 .step(SmtpPhase.AUTH, "AUTH PLAIN <redacted>", SmtpReply.of(535, "5.7.8 Authentication credentials invalid"))
-                .failed(FailureKind.REJECTED, SmtpPhase.AUTH, SmtpReply.of(535, "5.7.8 Authentication credentials invalid"))
+                .failed(ProbeStatus.REJECTED, SmtpPhase.AUTH, SmtpReply.of(535, "5.7.8 Authentication credentials invalid"))
                 .build();
         SessionResult withFallback = new SessionResult(s.hostName(), s.address(), s.tlsMode(), s.steps(),
                 s.capabilitiesBeforeTls(), s.capabilities(), true, s.tls(), false, s.queueId(), s.messageId(), s.failure(),

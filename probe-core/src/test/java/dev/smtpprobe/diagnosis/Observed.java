@@ -5,7 +5,7 @@ import dev.smtpprobe.model.DnsFailure;
 import dev.smtpprobe.model.MxHost;
 import dev.smtpprobe.model.MxPlan;
 import dev.smtpprobe.model.PostureCheck;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.SessionFailure;
@@ -174,12 +174,12 @@ public final class Observed {
             return this;
         }
 
-        public Session failed(FailureKind kind, SmtpPhase phase, String message) {
+        public Session failed(ProbeStatus kind, SmtpPhase phase, String message) {
             failure = Optional.of(SessionFailure.of(kind, phase, message));
             return this;
         }
 
-        public Session failed(FailureKind kind, SmtpPhase phase, SmtpReply reply) {
+        public Session failed(ProbeStatus kind, SmtpPhase phase, SmtpReply reply) {
             failure = Optional.of(new SessionFailure(kind, phase, reply.toString(), Optional.of(reply)));
             return this;
         }
@@ -207,7 +207,7 @@ public final class Observed {
 
         /** A session that never got past connect. */
         public SessionResult refused() {
-            failure = Optional.of(SessionFailure.of(FailureKind.CONNECTION_REFUSED, SmtpPhase.CONNECT,
+            failure = Optional.of(SessionFailure.of(ProbeStatus.CONNECTION_REFUSED, SmtpPhase.CONNECT,
                     "Connection refused"));
             return new SessionResult(host, address, TlsMode.STARTTLS, List.of(), EhloCapabilities.NONE,
                     EhloCapabilities.NONE, false, Optional.empty(), false, Optional.empty(), Optional.empty(), failure, false,

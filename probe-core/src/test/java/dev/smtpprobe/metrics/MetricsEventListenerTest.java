@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.diagnosis.Observed;
 import dev.smtpprobe.model.DnsFailure;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.SessionRequest;
@@ -46,7 +46,7 @@ class MetricsEventListenerTest {
         listener.phaseEnd(request, SmtpPhase.RCPT, Optional.of(SmtpReply.of(550, "5.1.1 unknown")),
                 Duration.ofMillis(40));
         listener.phaseEnd(request, SmtpPhase.TLS_HANDSHAKE, Optional.empty(), Duration.ofMillis(50));
-        listener.phaseFailed(request, SmtpPhase.MAIL, FailureKind.TIMEOUT, Duration.ofSeconds(30));
+        listener.phaseFailed(request, SmtpPhase.MAIL, ProbeStatus.TIMEOUT, Duration.ofSeconds(30));
 
         Timer banner = registry.get("smtp.probe.phase").tags("phase", "banner", "outcome", "success").timer();
         assertThat(banner.count()).isEqualTo(1);

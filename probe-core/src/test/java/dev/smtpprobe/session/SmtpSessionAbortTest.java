@@ -6,7 +6,7 @@ import dev.smtpprobe.RecordingEventListener;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.fixtures.MockSmtpServer;
 import dev.smtpprobe.event.SafeListener;
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.SessionRequest;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.tls.TlsClientContexts;
@@ -43,7 +43,7 @@ class SmtpSessionAbortTest {
             SessionResult r = session.result().get(5, TimeUnit.SECONDS);
 
             assertThat(r.failure()).hasValueSatisfying(f -> {
-                assertThat(f.kind()).isEqualTo(FailureKind.CONNECTION_CLOSED);
+                assertThat(f.kind()).isEqualTo(ProbeStatus.CONNECTION_CLOSED);
                 assertThat(f.phase()).isEqualTo(SmtpPhase.CONNECT);
                 assertThat(f.message()).contains("prober was closed");
             });

@@ -2,7 +2,7 @@ package dev.smtpprobe.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.smtpprobe.model.FailureKind;
+import dev.smtpprobe.model.ProbeStatus;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet6Address;
@@ -46,13 +46,13 @@ class SmtpSessionAddressTest {
     @Test
     void aResetWhileConnectingIsAClosedConnectionNotAnUnreachableHost() {
         assertThat(SmtpSession.connectFailureKind(new SocketException("Connection reset by peer")))
-                .isEqualTo(FailureKind.CONNECTION_CLOSED);
+                .isEqualTo(ProbeStatus.CONNECTION_CLOSED);
         assertThat(SmtpSession.connectFailureKind(new IOException("finishConnect(..) failed: Connection reset by peer")))
-                .isEqualTo(FailureKind.CONNECTION_CLOSED);
+                .isEqualTo(ProbeStatus.CONNECTION_CLOSED);
         assertThat(SmtpSession.connectFailureKind(new ConnectException("Connection refused")))
-                .isEqualTo(FailureKind.CONNECTION_REFUSED);
+                .isEqualTo(ProbeStatus.CONNECTION_REFUSED);
         assertThat(SmtpSession.connectFailureKind(new SocketException("Network is unreachable")))
-                .isEqualTo(FailureKind.UNREACHABLE);
+                .isEqualTo(ProbeStatus.UNREACHABLE);
     }
 
     @Test
@@ -60,10 +60,10 @@ class SmtpSessionAddressTest {
         InetSocketAddress v6 = new InetSocketAddress(java.net.InetAddress.getByName("::1"), 2525);
         InetSocketAddress v4 = new InetSocketAddress(java.net.InetAddress.getByName("192.0.2.1"), 25);
 
-        assertThat(SmtpSession.connectFailureMessage(FailureKind.CONNECTION_REFUSED, v6,
+        assertThat(SmtpSession.connectFailureMessage(ProbeStatus.CONNECTION_REFUSED, v6,
                 new ConnectException("Connection refused: localhost./0:0:0:0:0:0:0:1:2525")))
                 .startsWith("connection refused by [::1]:2525").doesNotContain("0:0:0");
-        assertThat(SmtpSession.connectFailureMessage(FailureKind.CONNECT_TIMEOUT, v4, new ConnectException("x")))
+        assertThat(SmtpSession.connectFailureMessage(ProbeStatus.CONNECT_TIMEOUT, v4, new ConnectException("x")))
                 .contains("192.0.2.1:25");
     }
 }
