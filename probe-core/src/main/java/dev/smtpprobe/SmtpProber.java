@@ -85,7 +85,7 @@ public final class SmtpProber implements Closeable {
             throw new IllegalStateException("SmtpProber is closed");
         }
         // Trust anchors are read here, on the caller's thread, so no file I/O ever runs on the event loop.
-        TrustEvaluator trust = request.caFile()
+        TrustEvaluator trust = request.options().caFile()
                 .map(p -> caFileEvaluators.computeIfAbsent(p.toAbsolutePath(), TrustEvaluator::fromPemFile))
                 .orElseGet(TrustEvaluator::jdkDefault);
         EventLoop loop = group.next();

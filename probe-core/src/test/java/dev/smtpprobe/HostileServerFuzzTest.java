@@ -199,7 +199,7 @@ class HostileServerFuzzTest {
                 }
             }
             Optional<Set<String>> expected = c.expectedFailure();
-            String kind = r.failure().map(f -> f.kind().name()).orElse("none");
+            String kind = r.failure().map(f -> f.status().name()).orElse("none");
             if (expected.isPresent() && !expected.get().contains(kind)) {
                 return "expected " + expected.get() + " but got " + kind + ": " + r.failure();
             }
@@ -416,7 +416,7 @@ class HostileServerFuzzTest {
         SessionRequest request(InetSocketAddress address) {
             Duration tls = Duration.ofMillis(400);
             return SessionRequest.builder("localhost", address)
-                    .credentials(useAuth ? new dev.smtpprobe.model.Credentials("fuzz", "s3cret-" + index) : null)
+                    .credential(useAuth ? new dev.smtpprobe.model.Credential.Password("fuzz", "s3cret-" + index) : null)
                     .allowPlaintextAuth(useAuth)
                     .ehloName("case-" + index + ".fuzz.test")
                     .mailFrom("sender@fuzz.test")
@@ -681,11 +681,12 @@ class HostileServerFuzzTest {
         private final Map<String, AtomicInteger> ends = new ConcurrentHashMap<>();
 
         private static String key(SessionRequest r) {
-            return r.ehloName();
+            return r.options().ehloName();
         }
 
         private static void maybeThrow(SessionRequest r) {
-            int index = Integer.parseInt(r.ehloName().substring(5, r.ehloName().indexOf('.')));
+            String name = r.options().ehloName();
+            int index = Integer.parseInt(name.substring(5, name.indexOf('.')));
             if (index % 7 == 3) {
                 throw new IllegalStateException("listener bug in case " + index);
             }

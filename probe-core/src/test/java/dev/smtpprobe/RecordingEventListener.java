@@ -54,30 +54,30 @@ public final class RecordingEventListener extends ProbeEventListener {
         events.add("tlsEstablished " + tls.protocol());
     }
 
-    /** Every start is followed by exactly one end or failure of the same phase before the next start. */
+    /**
+     * Every start is followed by exactly one end or failure of the same phase. Pipelined commands keep several
+     * phases open at once; their ends come in the order they were started, as their replies do.
+     */
     public void assertPaired() {
         List<String> list = events();
         assertThat(list).isNotEmpty();
         assertThat(list.get(0)).isEqualTo("sessionStart");
         assertThat(list.get(list.size() - 1)).isEqualTo("sessionEnd");
         assertThat(list.stream().filter(e -> e.equals("sessionEnd")).count()).isEqualTo(1);
-        String open = null;
+        java.util.ArrayDeque<String> open = new java.util.ArrayDeque<>();
         List<String> problems = new ArrayList<>();
         for (String e : list) {
             if (e.startsWith("phaseStart ")) {
-                if (open != null) {
-                    problems.add("start of " + e.substring(11) + " while " + open + " is open");
-                }
-                open = e.substring(11);
+                open.add(e.substring(11));
             } else if (e.startsWith("phaseEnd ") || e.startsWith("phaseFailed ")) {
                 String phase = e.split(" ")[1];
-                if (!phase.equals(open)) {
-                    problems.add(e + " without a matching start (open: " + open + ")");
+                String oldest = open.poll();
+                if (!phase.equals(oldest)) {
+                    problems.add(e + " without a matching start (oldest open: " + oldest + ")");
                 }
-                open = null;
             }
         }
-        if (open != null) {
+        if (!open.isEmpty()) {
             problems.add(open + " never ended");
         }
         assertThat(problems).as("pairing problems in %s", list).isEmpty();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpprobe.fixtures.GreenMailSmtp;
 import dev.smtpprobe.fixtures.TestCertificates;
-import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.Credential;
 import dev.smtpprobe.model.SessionRequest;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.StartTlsPolicy;
@@ -32,7 +32,7 @@ class SmtpProberDeliveryTest {
             SessionResult r = prober.session(SessionRequest.builder("localhost", mail.smtpsAddress())
                     .tlsMode(TlsMode.IMPLICIT)
                     .caFile(ca.writePem(tmp.resolve("ca.pem")))
-                    .credentials(new Credentials("bob", "bob-pw"))
+                    .credential(new Credential.Password("bob", "bob-pw"))
                     .mailFrom("probe@probe.test")
                     .recipients(List.of("bob@example.test"))
                     .message("Subject: smtp-probe delivery\r\nFrom: probe@probe.test\r\n\r\n.dot line\r\nbody\r\n")

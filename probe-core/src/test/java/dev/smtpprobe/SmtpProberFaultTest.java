@@ -26,7 +26,7 @@ class SmtpProberFaultTest extends SessionTestSupport {
 
     private static void assertFailure(SessionResult r, ProbeStatus kind, SmtpPhase phase) {
         assertThat(r.failure()).as("failure of %s", transcriptText(r)).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(kind);
+            assertThat(f.status()).isEqualTo(kind);
             assertThat(f.phase()).isEqualTo(phase);
         });
     }

@@ -1,5 +1,6 @@
 package dev.smtpprobe;
 
+import dev.smtpprobe.model.ExtensionUse;
 import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.model.SmtpPhase;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,7 +100,7 @@ class SmtpProberHardeningTest extends SessionTestSupport {
         SessionResult r = run(request().build());
 
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.REJECTED);
+            assertThat(f.status()).isEqualTo(ProbeStatus.REJECTED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.BANNER);
             assertThat(f.reply()).hasValueSatisfying(rep -> assertThat(rep.code()).isEqualTo(421));
         });
@@ -114,13 +115,13 @@ class SmtpProberHardeningTest extends SessionTestSupport {
         // the command timeout (here 30 s, far beyond the test's wait) for an answer that never came.
         server.on("MAIL", Reply.builder().code(421).line("4.3.2 shutting down").effect(SocketEffect.stall()).build());
         server.start();
-        SessionResult r = prober.session(request().startTls(StartTlsPolicy.NEVER)
+        SessionResult r = prober.session(request().extensions(ExtensionUse.DEFAULTS.withPipelining(false)).startTls(StartTlsPolicy.NEVER)
                 .timeouts(new dev.smtpprobe.model.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30),
                         Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(60)))
                 .recipients(List.of("bob@example.test")).build()).get(10, TimeUnit.SECONDS);
 
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.REJECTED);
+            assertThat(f.status()).isEqualTo(ProbeStatus.REJECTED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.MAIL);
             assertThat(f.message()).contains("closing the connection");
         });
@@ -132,7 +133,7 @@ class SmtpProberHardeningTest extends SessionTestSupport {
     void a421ToRcptStopsTheRecipientLoop() throws Exception {
         server.on("RCPT", Reply.of(421, "4.7.0 too many errors"));
         server.start();
-        SessionResult r = run(request().startTls(StartTlsPolicy.NEVER)
+        SessionResult r = run(request().extensions(ExtensionUse.DEFAULTS.withPipelining(false)).startTls(StartTlsPolicy.NEVER)
                 .recipients(List.of("a@example.test", "b@example.test")).build());
 
         assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.phase()).isEqualTo(SmtpPhase.RCPT));
@@ -157,7 +158,7 @@ class SmtpProberHardeningTest extends SessionTestSupport {
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), resetting.getLocalPort())).timeouts(FAST).build());
 
             // Depending on timing the reset lands while connecting or while awaiting the banner: closed either way.
-            assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.kind()).isEqualTo(ProbeStatus.CONNECTION_CLOSED));
+            assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.status()).isEqualTo(ProbeStatus.CONNECTION_CLOSED));
         }
     }
 
@@ -176,7 +177,7 @@ class SmtpProberHardeningTest extends SessionTestSupport {
         SessionResult r = run(SessionRequest.builder("mx.example.invalid",
                 InetSocketAddress.createUnresolved("mx.example.invalid", 25)).timeouts(FAST).build());
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.UNREACHABLE);
+            assertThat(f.status()).isEqualTo(ProbeStatus.UNREACHABLE);
             assertThat(f.phase()).isEqualTo(SmtpPhase.CONNECT);
             assertThat(f.message()).contains("not resolved").contains("mx.example.invalid");
         });
@@ -238,13 +239,13 @@ class SmtpProberHardeningTest extends SessionTestSupport {
         });
         server.start();
         SessionResult r = run(request().startTls(StartTlsPolicy.NEVER).allowPlaintextAuth(true)
-                .credentials(new dev.smtpprobe.model.Credentials("alice", "pw"))
+                .credential(new dev.smtpprobe.model.Credential.Password("alice", "pw"))
                 .timeouts(new dev.smtpprobe.model.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5),
                         Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(8)))
                 .build());
 
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.PROTOCOL_ERROR);
+            assertThat(f.status()).isEqualTo(ProbeStatus.PROTOCOL_ERROR);
             assertThat(f.phase()).isEqualTo(SmtpPhase.AUTH);
         });
         assertThat(r.authenticated()).isFalse();

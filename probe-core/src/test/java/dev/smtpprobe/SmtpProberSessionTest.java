@@ -1,5 +1,6 @@
 package dev.smtpprobe;
 
+import dev.smtpprobe.model.ExtensionUse;
 import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.model.SmtpPhase;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +9,7 @@ import dev.smtpprobe.fixtures.RecordedCommand;
 import dev.smtpprobe.fixtures.RecordedMessage;
 import dev.smtpprobe.fixtures.Reply;
 import dev.smtpprobe.fixtures.TestCertificates;
-import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.Credential;
 import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.QuitAfter;
 import dev.smtpprobe.model.SessionResult;
@@ -36,7 +37,7 @@ class SmtpProberSessionTest extends SessionTestSupport {
         SessionResult r = run(request()
                 .startTls(StartTlsPolicy.REQUIRE)
                 .caFile(ca.writePem(tmp.resolve("ca.pem")))
-                .credentials(new Credentials("alice", "s3cret-pw"))
+                .credential(new Credential.Password("alice", "s3cret-pw"))
                 .recipients(List.of("bob@example.test", "carol@example.test"))
                 .build());
 
@@ -168,7 +169,7 @@ class SmtpProberSessionTest extends SessionTestSupport {
 
         assertThat(server.takeCommand().verb()).isEqualTo("QUIT");
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.REJECTED);
+            assertThat(f.status()).isEqualTo(ProbeStatus.REJECTED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.BANNER);
             assertThat(f.reply()).hasValueSatisfying(rep -> assertThat(rep.code()).isEqualTo(554));
         });
@@ -181,12 +182,12 @@ class SmtpProberSessionTest extends SessionTestSupport {
         server.on("MAIL", Reply.of(553, "5.7.1 Sender rejected"));
         server.start();
 
-        SessionResult r = run(request().startTls(StartTlsPolicy.NEVER)
+        SessionResult r = run(request().extensions(ExtensionUse.DEFAULTS.withPipelining(false)).startTls(StartTlsPolicy.NEVER)
                 .recipients(List.of("bob@example.test")).build());
 
         assertThat(verbs(3)).containsExactly("EHLO", "MAIL", "QUIT");
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.REJECTED);
+            assertThat(f.status()).isEqualTo(ProbeStatus.REJECTED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.MAIL);
         });
     }

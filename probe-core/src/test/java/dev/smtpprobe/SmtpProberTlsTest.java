@@ -9,7 +9,7 @@ import dev.smtpprobe.fixtures.RecordedHandshake;
 import dev.smtpprobe.fixtures.Reply;
 import dev.smtpprobe.fixtures.SocketEffect;
 import dev.smtpprobe.fixtures.TestCertificates;
-import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.Credential;
 import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.StartTlsPolicy;
@@ -54,11 +54,11 @@ class SmtpProberTlsTest extends SessionTestSupport {
         server.start();
 
         SessionResult r = run(request().startTls(StartTlsPolicy.AUTO).caFile(caFile)
-                .credentials(new Credentials("alice", "pw"))
+                .credential(new Credential.Password("alice", "pw"))
                 .recipients(List.of("bob@example.test")).build());
 
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.STARTTLS_INJECTION);
+            assertThat(f.status()).isEqualTo(ProbeStatus.STARTTLS_INJECTION);
             assertThat(f.phase()).isEqualTo(SmtpPhase.STARTTLS);
         });
         assertThat(r.authenticated()).isFalse();
@@ -76,7 +76,7 @@ class SmtpProberTlsTest extends SessionTestSupport {
         SessionResult r = run(request().startTls(StartTlsPolicy.REQUIRE)
                 .recipients(List.of("bob@example.test")).build());
 
-        assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.kind()).isEqualTo(ProbeStatus.STARTTLS_NOT_OFFERED));
+        assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.status()).isEqualTo(ProbeStatus.STARTTLS_NOT_OFFERED));
         assertThat(drain()).extracting(RecordedCommand::verb).containsExactly("EHLO", "QUIT");
         assertThat(r.politeEnd()).isTrue();
     }
@@ -89,7 +89,7 @@ class SmtpProberTlsTest extends SessionTestSupport {
         SessionResult r = run(request().startTls(StartTlsPolicy.REQUIRE).build());
 
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.STARTTLS_REFUSED);
+            assertThat(f.status()).isEqualTo(ProbeStatus.STARTTLS_REFUSED);
             assertThat(f.reply()).hasValueSatisfying(rep -> assertThat(rep.code()).isEqualTo(454));
         });
     }
@@ -161,7 +161,7 @@ class SmtpProberTlsTest extends SessionTestSupport {
                 .recipients(List.of("bob@example.test")).build());
 
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.CERTIFICATE_REJECTED);
+            assertThat(f.status()).isEqualTo(ProbeStatus.CERTIFICATE_REJECTED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.TLS_HANDSHAKE);
         });
         assertThat(r.tls()).hasValueSatisfying(t -> assertThat(t.chain()).isNotEmpty());
@@ -197,7 +197,7 @@ class SmtpProberTlsTest extends SessionTestSupport {
 
         SessionResult strict = run(request().caFile(caFile).startTls(StartTlsPolicy.REQUIRE).build());
         assertThat(strict.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.CERTIFICATE_REJECTED);
+            assertThat(f.status()).isEqualTo(ProbeStatus.CERTIFICATE_REJECTED);
             assertThat(f.message()).contains("name");
         });
     }
@@ -208,7 +208,7 @@ class SmtpProberTlsTest extends SessionTestSupport {
         server.start();
         SessionResult r = run(request().tlsMode(TlsMode.IMPLICIT).verifyCertificate(true).build());
 
-        assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.kind()).isEqualTo(ProbeStatus.CERTIFICATE_REJECTED));
+        assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.status()).isEqualTo(ProbeStatus.CERTIFICATE_REJECTED));
         assertThat(r.tls()).isPresent();
         listener.assertPaired();
     }
@@ -221,7 +221,7 @@ class SmtpProberTlsTest extends SessionTestSupport {
         SessionResult r = run(request().recipients(List.of("bob@example.test")).build());
 
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.TLS_HANDSHAKE_FAILED);
+            assertThat(f.status()).isEqualTo(ProbeStatus.TLS_HANDSHAKE_FAILED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.TLS_HANDSHAKE);
         });
         assertThat(r.tls()).isEmpty();
@@ -232,6 +232,6 @@ class SmtpProberTlsTest extends SessionTestSupport {
     void implicitTlsAgainstAPlainServerFailsTheHandshake() throws Exception {
         server.start();
         SessionResult r = run(request().tlsMode(TlsMode.IMPLICIT).build());
-        assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.kind()).isEqualTo(ProbeStatus.TLS_HANDSHAKE_FAILED));
+        assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.status()).isEqualTo(ProbeStatus.TLS_HANDSHAKE_FAILED));
     }
 }

@@ -7,7 +7,7 @@ import dev.smtpprobe.fixtures.RecordedCommand;
 import dev.smtpprobe.fixtures.Reply;
 import dev.smtpprobe.fixtures.SocketEffect;
 import dev.smtpprobe.fixtures.TestCertificates;
-import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.Credential;
 import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.StartTlsPolicy;
@@ -36,7 +36,7 @@ class StartTlsInjectionTest extends SessionTestSupport {
     private SessionResult probeWith(SocketEffect effect) throws Exception {
         server.on("STARTTLS", Reply.builder().code(220).line("2.0.0 Ready to start TLS").effect(effect).build());
         server.start();
-        return run(request().startTls(StartTlsPolicy.AUTO).credentials(new Credentials("alice", "pw"))
+        return run(request().startTls(StartTlsPolicy.AUTO).credential(new Credential.Password("alice", "pw"))
                 .recipients(List.of("bob@example.test")).build());
     }
 
@@ -51,7 +51,7 @@ class StartTlsInjectionTest extends SessionTestSupport {
 
     private void assertInjection(SessionResult r) {
         assertThat(r.failure()).as(transcriptText(r)).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.STARTTLS_INJECTION);
+            assertThat(f.status()).isEqualTo(ProbeStatus.STARTTLS_INJECTION);
             assertThat(f.phase()).isEqualTo(SmtpPhase.STARTTLS);
         });
         assertThat(r.tls()).isEmpty();
@@ -103,7 +103,7 @@ class StartTlsInjectionTest extends SessionTestSupport {
         SessionResult r = probeWith(SocketEffect.injectAfterClientHello("HTTP/1.1 400 Bad Request\r\n\r\n"));
 
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.TLS_HANDSHAKE_FAILED);
+            assertThat(f.status()).isEqualTo(ProbeStatus.TLS_HANDSHAKE_FAILED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.TLS_HANDSHAKE);
         });
         assertThat(transcriptText(r)).doesNotContain("plaintext arrived");
@@ -112,7 +112,7 @@ class StartTlsInjectionTest extends SessionTestSupport {
     @Test
     void digitsWithoutAReplySeparatorAreAHandshakeFailure() throws Exception {
         SessionResult r = probeWith(SocketEffect.injectAfterClientHello("2501x\r\n"));
-        assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.kind()).isEqualTo(ProbeStatus.TLS_HANDSHAKE_FAILED));
+        assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.status()).isEqualTo(ProbeStatus.TLS_HANDSHAKE_FAILED));
     }
 
     @Test
@@ -121,7 +121,7 @@ class StartTlsInjectionTest extends SessionTestSupport {
         SessionResult r = run(request().tlsMode(TlsMode.IMPLICIT).build());
 
         assertThat(r.failure()).hasValueSatisfying(f -> {
-            assertThat(f.kind()).isEqualTo(ProbeStatus.TLS_HANDSHAKE_FAILED);
+            assertThat(f.status()).isEqualTo(ProbeStatus.TLS_HANDSHAKE_FAILED);
             assertThat(f.message()).contains("plain SMTP instead of TLS");
         });
         assertThat(transcriptText(r)).contains("plaintext where the TLS handshake was expected: 220 ");

@@ -77,7 +77,7 @@ final class LiveProgress extends ProbeEventListener {
 
     @Override
     public void sessionEnd(SessionRequest request, SessionResult result) {
-        add("----- " + result.failure().map(f -> "stopped: " + f.kind()).orElse("done") + " in "
+        add("----- " + result.failure().map(f -> "stopped: " + f.status().id()).orElse("done") + " in "
                 + result.elapsed().toMillis() + " ms");
     }
 

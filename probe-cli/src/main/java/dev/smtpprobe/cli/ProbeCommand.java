@@ -1,16 +1,30 @@
 package dev.smtpprobe.cli;
 
-import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.AddressFamily;
+import dev.smtpprobe.model.Credential;
+import dev.smtpprobe.model.ExtensionUse;
+import dev.smtpprobe.model.ProbeRequest;
+import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.QuitAfter;
+import dev.smtpprobe.model.SessionOptions;
+import dev.smtpprobe.model.SessionOptions.EnvelopeMode;
 import dev.smtpprobe.model.StartTlsPolicy;
+import dev.smtpprobe.model.Timeouts;
+import dev.smtpprobe.model.TlsMode;
 import dev.smtpprobe.probe.TargetParser;
+import dev.smtpprobe.probe.TestMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,8 +97,52 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "Read the AUTH password from the first line of this file.")
     Path authPasswordFile;
 
+    @Option(names = {"--auth-token-env"}, paramLabel = "VAR",
+            description = "Read an OAuth 2 access token from this environment variable (XOAUTH2, OAUTHBEARER).")
+    String authTokenEnv;
+
+    @Option(names = {"--auth-token-file"}, paramLabel = "FILE",
+            description = "Read an OAuth 2 access token from the first line of this file.")
+    Path authTokenFile;
+
+    @Option(names = {"-a", "--auth-mech"}, paramLabel = "MECH",
+            description = "SASL mechanism to use (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256, XOAUTH2, "
+                    + "OAUTHBEARER); default: the strongest both sides offer.")
+    String authMech;
+
     @Option(names = {"--auth-plaintext"}, description = "Allow AUTH over an unencrypted connection (unsafe).")
     boolean allowPlaintextAuth;
+
+    @Option(names = {"--tls-name"}, paramLabel = "NAME",
+            description = "Name for SNI and the certificate check instead of the host dialled (when dialling an IP).")
+    String tlsName;
+
+    @Option(names = {"--local-address"}, paramLabel = "ADDR", description = "Source address to connect from.")
+    String localAddress;
+
+    @Option(names = {"--protocol"}, paramLabel = "smtp|lmtp", defaultValue = "smtp",
+            description = "SMTP (EHLO) or LMTP (LHLO, a reply per recipient after the message). Default: ${DEFAULT-VALUE}.")
+    String protocol;
+
+    @Option(names = {"--no-pipelining"}, description = "Send one command at a time even when PIPELINING is offered.")
+    boolean noPipelining;
+
+    @Option(names = {"--no-chunking"}, description = "Send the message with DATA even when CHUNKING (BDAT) is offered.")
+    boolean noChunking;
+
+    @Option(names = {"--dsn"}, description = "Ask for delivery status notifications (NOTIFY=SUCCESS,FAILURE,DELAY, RET=HDRS).")
+    boolean dsn;
+
+    @Option(names = {"--requiretls"}, description = "Send with REQUIRETLS (RFC 8689): only over verified TLS all the way.")
+    boolean requireTlsExtension;
+
+    @Option(names = {"--relay-test"},
+            description = "Open-relay test: an outside sender to an outside recipient; never DATA; RSET after.")
+    boolean relayTest;
+
+    @Option(names = {"--catch-all-check"},
+            description = "Also ask for a random address at the domain: is RCPT verification meaningful there?")
+    boolean catchAllCheck;
 
     @Option(names = {"--ca-file"}, paramLabel = "FILE", description = "PEM trust anchors instead of the JDK's (private CAs).")
     Path caFile;
@@ -123,6 +181,16 @@ public final class ProbeCommand implements Callable<Integer> {
 
     @Option(names = {"--send"}, description = "Go through DATA with a generated test message; report its Message-ID and the queue id.")
     boolean send;
+
+    @Option(names = {"--header"}, paramLabel = "'NAME: VALUE'", description = "Add a header to the --send message; repeatable.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = {"--body-file"}, paramLabel = "FILE", description = "Use this file as the body of the --send message.")
+    Path bodyFile;
+
+    @Option(names = {"--size"}, paramLabel = "OCTETS",
+            description = "Pad the --send message to this size, to test the server's size limit.")
+    Long size;
 
     @Option(names = {"--no-posture"}, description = "Skip the SPF, DMARC, MTA-STS, TLS-RPT, TLSA and reverse-DNS checks.")
     boolean noPosture;
@@ -172,6 +240,7 @@ public final class ProbeCommand implements Callable<Integer> {
         if (stop == QuitAfter.DATA) {
             throw new CommandLine.ParameterException(cl, "--quit-after takes connect|banner|ehlo|tls|auth|mail|rcpt");
         }
+        SessionOptions.Protocol proto = parseEnum(SessionOptions.Protocol.class, protocol, "--protocol");
         if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
             throw new CommandLine.ParameterException(cl, "--timeout must be between 0 and 3600 seconds");
         }
@@ -181,11 +250,19 @@ public final class ProbeCommand implements Callable<Integer> {
         if (dnsRetries < 0 || dnsRetries > 10) {
             throw new CommandLine.ParameterException(cl, "--dns-retries must be between 0 and 10");
         }
-        int defaultPort = implicitTls ? 465 : TargetParser.SMTP_PORT;
+        if (relayTest && (send || catchAllCheck)) {
+            throw new CommandLine.ParameterException(cl, "--relay-test never sends a message and checks nothing else:"
+                    + " leave out --send and --catch-all-check");
+        }
+        if (!send && (!headers.isEmpty() || bodyFile != null || size != null)) {
+            throw new CommandLine.ParameterException(cl, "--header, --body-file and --size shape the --send message:"
+                    + " add --send");
+        }
+        int defaultPort = implicitTls ? 465 : proto == SessionOptions.Protocol.LMTP ? 24 : TargetParser.SMTP_PORT;
         int effectivePort = port == null ? defaultPort : port;
         try {
             TargetParser.checkPort(effectivePort);
-            var probeTarget = server != null
+            ProbeTarget probeTarget = server != null
                     ? TargetParser.parseServer(server, effectivePort)
                     : TargetParser.parseMailTarget(target, effectivePort);
             String sender = from == null || from.isEmpty() || from.equals("<>") ? "" : TargetParser.parseMailbox(from, "--from");
@@ -193,52 +270,127 @@ public final class ProbeCommand implements Callable<Integer> {
             for (String r : recipients) {
                 rcpts.add(TargetParser.parseMailbox(r, "--rcpt"));
             }
+            if (relayTest) {
+                // Both reserved (RFC 2606): a relay that accepts them still cannot deliver anything anywhere.
+                sender = from == null ? RELAY_TEST_SENDER : sender;
+                rcpts = rcpts.isEmpty() ? List.of(RELAY_TEST_RECIPIENT) : rcpts;
+            }
             String ehloName = ehlo == null ? defaultEhloName() : TargetParser.parseEhloName(ehlo);
-            Credentials credentials = credentials();
+            List<InetSocketAddress> dnsServers = new ArrayList<>();
             for (String r : resolvers) {
-                dev.smtpprobe.dns.DnsClient.parseResolver(r);
+                dnsServers.add(dev.smtpprobe.dns.DnsClient.parseResolver(r));
             }
             if (caFile != null && !Files.isReadable(caFile)) {
                 throw new IllegalArgumentException("--ca-file " + caFile + " cannot be read");
             }
-            return new ProbeOptions(probeTarget, policy, implicitTls, sender, rcpts, ehloName, credentials,
-                    allowPlaintextAuth, caFile, List.copyOf(resolvers), allMx, ipv4Only, ipv6Only,
-                    java.time.Duration.ofMillis((long) (timeoutSeconds * 1000)),
-                    java.time.Duration.ofMillis((long) (dnsTimeoutSeconds * 1000)), dnsRetries, mxSeed, stop, send,
-                    !noPosture, transcript, format, color(), quiet, verbose, metricsFile);
+            Duration phase = Duration.ofMillis((long) (timeoutSeconds * 1000));
+            ExtensionUse extensions = ExtensionUse.DEFAULTS.withPipelining(!noPipelining).withChunking(!noChunking)
+                    .withRequireTls(requireTlsExtension).withDsn(dsn ? ExtensionUse.DsnRequest.DEFAULT : null);
+            ProbeRequest.Builder b = ProbeRequest.builder(probeTarget)
+                    .protocol(proto)
+                    .tlsMode(implicitTls ? TlsMode.IMPLICIT : TlsMode.STARTTLS)
+                    .startTls(policy)
+                    .caFile(caFile)
+                    .tlsName(tlsName == null ? null : TargetParser.parseEhloName(tlsName))
+                    .localAddress(localAddress == null ? null : TargetParser.parseIpAddress(localAddress, "--local-address"))
+                    .ehloName(ehloName)
+                    .credential(credential())
+                    .authMechanism(authMech)
+                    .allowPlaintextAuth(allowPlaintextAuth)
+                    .mailFrom(sender)
+                    .recipients(rcpts)
+                    .envelope(relayTest ? EnvelopeMode.RELAY_TEST
+                            : catchAllCheck ? EnvelopeMode.CATCH_ALL_CHECK : EnvelopeMode.PROBE)
+                    .quitAfter(stop)
+                    .timeouts(new Timeouts(phase, phase, phase, phase, max(phase, Duration.ofSeconds(60)),
+                            phase.multipliedBy(4)))
+                    .extensions(extensions)
+                    .addressFamily(ipv4Only ? AddressFamily.IPV4 : ipv6Only ? AddressFamily.IPV6 : AddressFamily.ANY)
+                    .allMx(allMx)
+                    .resolvers(dnsServers)
+                    .dnsTimeout(Duration.ofMillis((long) (dnsTimeoutSeconds * 1000)))
+                    .dnsRetries(dnsRetries)
+                    .posture(!noPosture);
+            if (mxSeed != null) {
+                b.shuffleSeed(mxSeed);
+            }
+            ProbeRequest request = b.build();
+            if (send) {
+                TestMessage message = TestMessage.compose(sender, request.effectiveRecipients(), ehloName,
+                        ZonedDateTime.now(), headers, body(), size == null ? OptionalLong.empty() : OptionalLong.of(size));
+                request = request.toBuilder().message(message.content()).build();
+            }
+            return new ProbeOptions(request, transcript, format, color(), quiet, verbose, metricsFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
     }
 
-    private Credentials credentials() {
+    static final String RELAY_TEST_SENDER = "relay-test@example.org";
+    static final String RELAY_TEST_RECIPIENT = "relay-test@example.net";
+
+    private Optional<String> body() {
+        if (bodyFile == null) {
+            return Optional.empty();
+        }
+        try {
+            if (Files.size(bodyFile) > TestMessage.MAX_SIZE) {
+                throw new IllegalArgumentException("--body-file " + bodyFile + " is larger than "
+                        + TestMessage.MAX_SIZE + " octets");
+            }
+            return Optional.of(Files.readString(bodyFile, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--body-file " + bodyFile + " cannot be read as UTF-8 text");
+        }
+    }
+
+    private Credential credential() {
+        boolean password = authPasswordEnv != null || authPasswordFile != null;
+        boolean token = authTokenEnv != null || authTokenFile != null;
         if (authUser == null) {
-            if (authPasswordEnv != null || authPasswordFile != null) {
-                throw new IllegalArgumentException("a password was given without --auth-user");
+            if (password || token) {
+                throw new IllegalArgumentException("a password or token was given without --auth-user");
+            }
+            if (authMech != null) {
+                throw new IllegalArgumentException("--auth-mech needs --auth-user");
             }
             return null;
         }
-        if ((authPasswordEnv == null) == (authPasswordFile == null)) {
-            throw new IllegalArgumentException("--auth-user needs exactly one of --auth-password-env or --auth-password-file");
+        int sources = (authPasswordEnv != null ? 1 : 0) + (authPasswordFile != null ? 1 : 0)
+                + (authTokenEnv != null ? 1 : 0) + (authTokenFile != null ? 1 : 0);
+        if (sources != 1) {
+            throw new IllegalArgumentException("--auth-user needs exactly one of --auth-password-env, "
+                    + "--auth-password-file, --auth-token-env or --auth-token-file");
         }
+        String secret = password ? secret(authPasswordEnv, authPasswordFile, "--auth-password-file")
+                : secret(authTokenEnv, authTokenFile, "--auth-token-file");
+        return password ? new Credential.Password(authUser, secret) : new Credential.BearerToken(authUser, secret);
+    }
+
+    /** From the variable or the file's first line; the model refuses CR, LF or NUL in what is left. */
+    private static String secret(String env, Path file, String fileOption) {
         String secret;
-        if (authPasswordEnv != null) {
-            secret = System.getenv(authPasswordEnv);
+        if (env != null) {
+            secret = System.getenv(env);
             if (secret == null || secret.isEmpty()) {
-                throw new IllegalArgumentException("environment variable " + authPasswordEnv + " is not set or empty");
+                throw new IllegalArgumentException("environment variable " + env + " is not set or empty");
             }
         } else {
             try {
-                List<String> lines = Files.readAllLines(authPasswordFile, StandardCharsets.UTF_8);
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
                 secret = lines.isEmpty() ? "" : lines.get(0);
             } catch (IOException e) {
-                throw new IllegalArgumentException("--auth-password-file " + authPasswordFile + " cannot be read");
+                throw new IllegalArgumentException(fileOption + " " + file + " cannot be read");
             }
             if (secret.isEmpty()) {
-                throw new IllegalArgumentException("--auth-password-file " + authPasswordFile + " is empty");
+                throw new IllegalArgumentException(fileOption + " " + file + " is empty");
             }
         }
-        return new Credentials(authUser, secret);
+        return secret;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private boolean color() {
@@ -255,7 +407,7 @@ public final class ProbeCommand implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             // fall through: an unresolvable local name is common on laptops and containers
         }
-        return "smtp-probe.invalid";
+        return SessionOptions.DEFAULT_EHLO_NAME;
     }
 
     private <E extends Enum<E>> E parseEnum(Class<E> type, String value, String option) {

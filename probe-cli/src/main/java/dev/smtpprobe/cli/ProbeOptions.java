@@ -1,35 +1,14 @@
 package dev.smtpprobe.cli;
 
-import dev.smtpprobe.model.Credentials;
-import dev.smtpprobe.model.ProbeTarget;
-import dev.smtpprobe.model.QuitAfter;
-import dev.smtpprobe.model.StartTlsPolicy;
+import dev.smtpprobe.model.ProbeRequest;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 
-/** The probe command's arguments after validation: every field is already checked. */
+/**
+ * The probe command's arguments after validation: the request (whose session options the model validates, in
+ * the one place they are declared) and how to show the result.
+ */
 record ProbeOptions(
-        ProbeTarget target,
-        StartTlsPolicy startTls,
-        boolean implicitTls,
-        String from,
-        List<String> recipients,
-        String ehloName,
-        Credentials credentials,
-        boolean allowPlaintextAuth,
-        Path caFile,
-        List<String> resolvers,
-        boolean allMx,
-        boolean ipv4Only,
-        boolean ipv6Only,
-        Duration phaseTimeout,
-        Duration dnsTimeout,
-        int dnsRetries,
-        Long mxSeed,
-        QuitAfter quitAfter,
-        boolean send,
-        boolean posture,
+        ProbeRequest request,
         boolean transcript,
         OutputFormat format,
         boolean color,

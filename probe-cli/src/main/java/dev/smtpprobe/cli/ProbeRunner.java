@@ -5,15 +5,10 @@ import dev.smtpprobe.SmtpProber;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.diagnosis.Diagnosis;
 import dev.smtpprobe.diagnosis.DiagnosisEngine;
-import dev.smtpprobe.model.AddressFamily;
-import dev.smtpprobe.dns.DnsClient;
 import dev.smtpprobe.metrics.MetricsEventListener;
 import dev.smtpprobe.metrics.ProbeMetricsBinder;
 import dev.smtpprobe.model.ProbeRequest;
 import dev.smtpprobe.model.ProbeResult;
-import dev.smtpprobe.probe.TestMessage;
-import dev.smtpprobe.model.Timeouts;
-import dev.smtpprobe.model.TlsMode;
 import dev.smtpprobe.report.JsonReport;
 import dev.smtpprobe.report.NagiosReport;
 import dev.smtpprobe.report.ReportOptions;
@@ -22,15 +17,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +36,7 @@ final class ProbeRunner {
     }
 
     static int run(ProbeOptions options, PrintWriter out, PrintWriter err) {
-        ProbeRequest request = toRequest(options);
+        ProbeRequest request = options.request();
         PrometheusMeterRegistry registry = options.metricsFile() == null ? null
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ProbeEventListener listener = ProbeEventListener.NONE;
@@ -100,47 +91,9 @@ final class ProbeRunner {
         return ReportOptions.DEFAULTS.withTranscript(o.transcript()).withColor(o.color());
     }
 
-    static ProbeRequest toRequest(ProbeOptions o) {
-        Duration phase = o.phaseTimeout();
-        Timeouts timeouts = new Timeouts(phase, phase, phase, phase, max(phase, Duration.ofSeconds(60)),
-                phase.multipliedBy(4));
-        List<InetSocketAddress> resolvers = new ArrayList<>();
-        for (String r : o.resolvers()) {
-            resolvers.add(DnsClient.parseResolver(r));
-        }
-        ProbeRequest.Builder b = ProbeRequest.builder(o.target())
-                .tlsMode(o.implicitTls() ? TlsMode.IMPLICIT : TlsMode.STARTTLS)
-                .startTls(o.startTls())
-                .verifyCertificate(true)
-                .caFile(o.caFile())
-                .ehloName(o.ehloName())
-                .credentials(o.credentials())
-                .allowPlaintextAuth(o.allowPlaintextAuth())
-                .mailFrom(o.from())
-                .recipients(o.recipients())
-                .quitAfter(o.quitAfter())
-                .timeouts(timeouts)
-                .addressFamily(o.ipv4Only() ? AddressFamily.IPV4 : o.ipv6Only() ? AddressFamily.IPV6 : AddressFamily.ANY)
-                .allMx(o.allMx())
-                .resolvers(resolvers)
-                .dnsTimeout(o.dnsTimeout())
-                .dnsRetries(o.dnsRetries())
-                .posture(o.posture());
-        if (o.mxSeed() != null) {
-            b.shuffleSeed(o.mxSeed());
-        }
-        ProbeRequest request = b.build();
-        if (o.send()) {
-            TestMessage message = TestMessage.generate(o.from(), request.effectiveRecipients(), o.ehloName(),
-                    ZonedDateTime.now());
-            request = request.toBuilder().message(message.content()).build();
-        }
-        return request;
-    }
-
     private static Duration upperBound(ProbeRequest request) {
         // Each session has its own overall deadline; failover may walk a few hosts, and DNS comes first.
-        return request.timeouts().overall().multipliedBy(8)
+        return request.session().timeouts().overall().multipliedBy(8)
                 .plus(request.dnsTimeout().multipliedBy(8L * (request.dnsRetries() + 1))).plus(SAFETY_MARGIN);
     }
 
@@ -156,8 +109,5 @@ final class ProbeRunner {
         }
     }
 
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
 
 }

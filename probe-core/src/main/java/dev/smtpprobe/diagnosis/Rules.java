@@ -189,7 +189,7 @@ public final class Rules {
                     && replyIsAStep(session, failure.reply().get())) {
                 continue; // the reply rule reports the refusal, with the classifier's reading
             }
-            if (failure.kind() == ProbeStatus.CERTIFICATE_REJECTED && certificateProblemKnown(session)) {
+            if (failure.status() == ProbeStatus.CERTIFICATE_REJECTED && certificateProblemKnown(session)) {
                 continue; // the certificate rule reports the precise problem, as critical
             }
             out.add(failureFinding(session, failure));
@@ -202,7 +202,7 @@ public final class Rules {
         Optional<String> hostOpt = Optional.of(host);
         Optional<SmtpPhase> phase = Optional.of(failure.phase());
         String at = " during " + failure.phase().id() + ": " + failure.message();
-        switch (failure.kind()) {
+        switch (failure.status()) {
             case CONNECTION_REFUSED:
                 return fromObservation("connection-refused", Severity.CRITICAL, ProbeStatus.CONNECTION_REFUSED,
                         Category.CONNECTION_FAILED, "Connection refused",
@@ -360,7 +360,7 @@ public final class Rules {
                     || session.capabilitiesBeforeTls().startTls()) {
                 continue;
             }
-            if (session.failure().map(f -> f.kind() == ProbeStatus.STARTTLS_NOT_OFFERED).orElse(false)) {
+            if (session.failure().map(f -> f.status() == ProbeStatus.STARTTLS_NOT_OFFERED).orElse(false)) {
                 continue; // already critical
             }
             String host = Observations.hostLabel(session);
@@ -383,7 +383,7 @@ public final class Rules {
             TrustCheck trust = tls.trust();
             // Senders rarely verify MX certificates (opportunistic TLS); only a probe that required
             // verification makes a bad certificate stop delivery.
-            boolean required = session.failure().map(f -> f.kind() == ProbeStatus.CERTIFICATE_REJECTED).orElse(false);
+            boolean required = session.failure().map(f -> f.status() == ProbeStatus.CERTIFICATE_REJECTED).orElse(false);
             Severity bad = required ? Severity.CRITICAL : Severity.WARNING;
             String host = Observations.hostLabel(session);
             Optional<String> hostOpt = Optional.of(host);

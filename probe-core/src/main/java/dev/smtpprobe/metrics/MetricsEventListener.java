@@ -159,7 +159,7 @@ public final class MetricsEventListener extends ProbeEventListener {
             if (outcome.equals("deferred") || (outcome.equals("rejected") && !worst.equals("deferred"))) {
                 worst = outcome;
             } else if (worst.equals("error") && s.failure().isPresent()) {
-                worst = switch (s.failure().get().kind()) {
+                worst = switch (s.failure().get().status()) {
                     case CONNECTION_REFUSED, UNREACHABLE, CONNECT_TIMEOUT -> "connection_failed";
                     case TLS_HANDSHAKE_FAILED, CERTIFICATE_REJECTED, STARTTLS_NOT_OFFERED, STARTTLS_REFUSED,
                             STARTTLS_INJECTION -> "tls_failure";

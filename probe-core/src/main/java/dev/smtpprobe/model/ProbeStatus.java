@@ -39,6 +39,8 @@ public enum ProbeStatus {
     AUTH_REFUSED_PLAINTEXT,
     /** The server proved it does not know the password (a wrong SCRAM server signature): possibly an impostor. */
     AUTH_SERVER_UNVERIFIED,
+    /** The probe needs an extension the server does not offer (SMTPUTF8 for a non-ASCII address, REQUIRETLS). */
+    EXTENSION_UNAVAILABLE,
     /** The server answered 4xx or 5xx at a point the probe cannot continue from (banner, EHLO and HELO, MAIL, AUTH). */
     REJECTED,
     /** The domain does not exist (NXDOMAIN). */
@@ -63,7 +65,7 @@ public enum ProbeStatus {
     public boolean permanent() {
         return switch (this) {
             case DNS_NXDOMAIN, DNS_NO_RECORDS, NULL_MX, CERTIFICATE_REJECTED, STARTTLS_NOT_OFFERED,
-                    AUTH_UNAVAILABLE, AUTH_REFUSED_PLAINTEXT, AUTH_SERVER_UNVERIFIED -> true;
+                    AUTH_UNAVAILABLE, AUTH_REFUSED_PLAINTEXT, AUTH_SERVER_UNVERIFIED, EXTENSION_UNAVAILABLE -> true;
             default -> false;
         };
     }

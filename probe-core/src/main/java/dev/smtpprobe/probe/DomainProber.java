@@ -194,7 +194,7 @@ public final class DomainProber {
             return false;
         }
         SessionFailure f = result.failure().get();
-        return switch (f.kind()) {
+        return switch (f.status()) {
             case CONNECTION_REFUSED, UNREACHABLE, CONNECT_TIMEOUT -> true;
             case TIMEOUT -> f.phase() == SmtpPhase.CONNECT || f.phase() == SmtpPhase.BANNER;
             case REJECTED -> f.phase() == SmtpPhase.BANNER && f.reply().map(r -> r.code() == 421).orElse(false);
@@ -301,11 +301,7 @@ public final class DomainProber {
 
     private static SessionResult internalError(SessionRequest request, Throwable error, long start) {
         String message = "the session runner failed: " + rootMessage(error);
-        return new SessionResult(request.hostName(), request.address(), request.tlsMode(), List.of(),
-                EhloCapabilities.NONE, EhloCapabilities.NONE, false, Optional.empty(), false, Optional.empty(),
-                Optional.empty(), Optional.of(SessionFailure.of(ProbeStatus.INTERNAL_ERROR, SmtpPhase.CONNECT, message)), false,
-                List.of(new TranscriptLine(TranscriptLine.Direction.INFO, System.nanoTime(), message)), start,
-                Duration.ofNanos(System.nanoTime() - start));
+        return SessionResult.notStarted(request, ProbeStatus.INTERNAL_ERROR, SmtpPhase.CONNECT, message, start);
     }
 
     private static String rootMessage(Throwable error) {

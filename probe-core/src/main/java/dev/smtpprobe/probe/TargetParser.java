@@ -159,6 +159,23 @@ public final class TargetParser {
         }
     }
 
+    /** An IP address literal (no name: nothing is resolved), with or without brackets around an IPv6 one. */
+    public static java.net.InetAddress parseIpAddress(String input, String what) {
+        String host = input.strip();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(host);
+        if (bytes == null) {
+            throw new IllegalArgumentException(what + " takes an IP address, not '" + input + "'");
+        }
+        try {
+            return java.net.InetAddress.getByAddress(bytes);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(what + " takes an IP address, not '" + input + "'");
+        }
+    }
+
     public static int checkPort(int port) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is out of range (1-65535)");

@@ -199,7 +199,7 @@ public final class JsonReport {
 
     private ObjectNode failure(SessionFailure f) {
         ObjectNode n = NODES.objectNode();
-        n.put("kind", f.kind().name().toLowerCase(Locale.ROOT));
+        n.put("kind", f.status().id());
         n.put("phase", f.phase().id());
         n.put("message", f.message());
         n.set("reply", orNull(f.reply().map(JsonReport::reply)));

@@ -143,7 +143,7 @@ public final class TextReport {
         s.messageId().ifPresent(m -> out.append("  Message-ID <").append(m).append(">\n"));
         s.queueId().ifPresent(q -> out.append("  Queue id   ").append(q).append('\n'));
         s.failure().ifPresent(f -> wrap(out, "  Stopped    ",
-                f.kind().name().toLowerCase(Locale.ROOT) + " at " + f.phase().id() + ": " + oneLine(f.message())));
+                f.status().id() + " at " + f.phase().id() + ": " + oneLine(f.message())));
     }
 
     private void tls(StringBuilder out, ProbeResult result, SessionResult s, TlsSessionInfo t) {

@@ -102,7 +102,7 @@ public final class ConcurrentSessionsBenchmark {
         double wall = (System.nanoTime() - start) / 1e9;
         java.util.Map<String, Long> kinds = new java.util.TreeMap<>();
         for (SessionResult f : failed) {
-            String key = f == null ? "exception" : f.failure().map(x -> x.kind() + "@" + x.phase()).orElse("?");
+            String key = f == null ? "exception" : f.failure().map(x -> x.status() + "@" + x.phase()).orElse("?");
             kinds.merge(key, 1L, Long::sum);
         }
         return new Result(wall, failed.size(), new ArrayList<>(millis), kinds);

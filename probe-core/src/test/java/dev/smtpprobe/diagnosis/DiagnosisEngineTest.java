@@ -367,9 +367,10 @@ class DiagnosisEngineTest {
                 .step(SmtpPhase.AUTH, "AUTH PLAIN <redacted>", SmtpReply.of(535, "5.7.8 Authentication credentials invalid"))
                 .failed(ProbeStatus.REJECTED, SmtpPhase.AUTH, SmtpReply.of(535, "5.7.8 Authentication credentials invalid"))
                 .build();
-        SessionResult withFallback = new SessionResult(s.hostName(), s.address(), s.tlsMode(), s.steps(),
-                s.capabilitiesBeforeTls(), s.capabilities(), true, s.tls(), false, s.queueId(), s.messageId(), s.failure(),
-                s.politeEnd(), s.transcript(), s.startNanos(), s.elapsed());
+        SessionResult withFallback = new SessionResult(s.request(), s.steps(), s.capabilitiesBeforeTls(),
+                s.capabilities(), true, s.tls(), Optional.empty(), s.recipients(), s.delivery(), s.roundTrips(),
+                s.pipelinedCommands(), s.notes(), s.failure(), s.politeEnd(), s.transcript(), s.startNanos(),
+                s.elapsed());
         Diagnosis d = engine.diagnose(probe(domain("example.com"), ONE_MX, withFallback));
 
         assertThat(only(d, "protocol-bare-lf").severity()).isEqualTo(Severity.WARNING);

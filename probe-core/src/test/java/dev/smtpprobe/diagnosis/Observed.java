@@ -9,6 +9,7 @@ import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.SessionFailure;
+import dev.smtpprobe.model.SessionRequest;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.TlsMode;
@@ -200,17 +201,24 @@ public final class Observed {
         }
 
         public SessionResult build() {
-            return new SessionResult(host, address, TlsMode.STARTTLS, steps, before, after, helo, tls,
-                    authenticated, queueId, Optional.empty(), failure, failure.isEmpty(), transcript, 1_000_000L * 2,
-                    Duration.ofMillis(180));
+            Optional<SessionResult.AuthResult> auth = authenticated
+                    ? Optional.of(new SessionResult.AuthResult("PLAIN", true, false)) : Optional.empty();
+            Optional<SessionResult.Delivery> delivery = queueId.map(id -> new SessionResult.Delivery("DATA", 400, 1,
+                    Optional.empty(), Optional.of(id)));
+            return new SessionResult(request(), steps, before, after, helo, tls, auth, List.of(), delivery, steps.size(),
+                    0, List.of(), failure, failure.isEmpty(), transcript, 1_000_000L * 2, Duration.ofMillis(180));
+        }
+
+        private SessionRequest request() {
+            return SessionRequest.builder(host, address).build();
         }
 
         /** A session that never got past connect. */
         public SessionResult refused() {
             failure = Optional.of(SessionFailure.of(ProbeStatus.CONNECTION_REFUSED, SmtpPhase.CONNECT,
                     "Connection refused"));
-            return new SessionResult(host, address, TlsMode.STARTTLS, List.of(), EhloCapabilities.NONE,
-                    EhloCapabilities.NONE, false, Optional.empty(), false, Optional.empty(), Optional.empty(), failure, false,
+            return new SessionResult(request(), List.of(), EhloCapabilities.NONE, EhloCapabilities.NONE, false,
+                    Optional.empty(), Optional.empty(), List.of(), Optional.empty(), 0, 0, List.of(), failure, false,
                     List.of(), 1_000_000L * 2, Duration.ofMillis(3));
         }
     }

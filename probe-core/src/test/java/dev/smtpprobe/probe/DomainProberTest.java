@@ -108,7 +108,7 @@ class DomainProberTest {
         assertThat(r.dns()).get().extracting(MxPlan::kind).isEqualTo(MxPlan.Kind.MX);
         assertThat(r.sessions()).hasSize(2);
         assertThat(r.sessions().get(0).hostName()).isEqualTo("dead.example.test");
-        assertThat(r.sessions().get(0).failure().get().kind()).isEqualTo(ProbeStatus.CONNECTION_REFUSED);
+        assertThat(r.sessions().get(0).failure().get().status()).isEqualTo(ProbeStatus.CONNECTION_REFUSED);
         assertThat(r.sessions().get(1).hostName()).isEqualTo("good.example.test");
         assertThat(r.sessions().get(1).succeeded()).as("%s", r.sessions().get(1).failure()).isTrue();
         assertThat(r.sessions().get(1).address()).isEqualTo(new InetSocketAddress("127.0.0.1", smtp.port()));
@@ -140,7 +140,7 @@ class DomainProberTest {
 
             assertThat(r.sessions()).hasSize(2);
             SessionFailure f = r.sessions().get(0).failure().get();
-            assertThat(f.kind()).isEqualTo(ProbeStatus.REJECTED);
+            assertThat(f.status()).isEqualTo(ProbeStatus.REJECTED);
             assertThat(f.phase()).isEqualTo(SmtpPhase.BANNER);
             assertThat(f.reply().get().code()).isEqualTo(421);
             assertThat(r.sessions().get(1).succeeded()).isTrue();
@@ -157,7 +157,7 @@ class DomainProberTest {
         ProbeResult r = run(request(ProbeTarget.Kind.DOMAIN, "example.test").build());
 
         assertThat(r.sessions()).hasSize(1);
-        assertThat(r.sessions().get(0).failure().get().kind()).isEqualTo(ProbeStatus.REJECTED);
+        assertThat(r.sessions().get(0).failure().get().status()).isEqualTo(ProbeStatus.REJECTED);
     }
 
     @Test
@@ -174,7 +174,7 @@ class DomainProberTest {
         assertThat(all.sessions()).extracting(SessionResult::hostName)
                 .containsExactly("good.example.test", "dead.example.test");
         assertThat(all.sessions().get(0).succeeded()).isTrue();
-        assertThat(all.sessions().get(1).failure().get().kind()).isEqualTo(ProbeStatus.CONNECTION_REFUSED);
+        assertThat(all.sessions().get(1).failure().get().status()).isEqualTo(ProbeStatus.CONNECTION_REFUSED);
     }
 
     @Test
@@ -319,7 +319,7 @@ class DomainProberTest {
                 .get(10, TimeUnit.SECONDS);
 
         assertThat(r.sessions()).singleElement().satisfies(s -> {
-            assertThat(s.failure().get().kind()).isEqualTo(ProbeStatus.INTERNAL_ERROR);
+            assertThat(s.failure().get().status()).isEqualTo(ProbeStatus.INTERNAL_ERROR);
             assertThat(s.failure().get().message()).contains("boom");
         });
         assertThat(events).startsWith("probeStart", "dns DNS_MX MX").endsWith("probeEnd 1");

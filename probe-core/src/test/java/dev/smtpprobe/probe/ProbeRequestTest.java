@@ -1,6 +1,6 @@
 package dev.smtpprobe.probe;
 
-import dev.smtpprobe.model.Credentials;
+import dev.smtpprobe.model.Credential;
 import dev.smtpprobe.model.ProbeRequest;
 import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.QuitAfter;
@@ -39,23 +39,23 @@ class ProbeRequestTest {
     void sessionRequestCarriesEverySessionOption() {
         ProbeRequest r = ProbeRequest.builder(domain())
                 .tlsMode(TlsMode.IMPLICIT).startTls(StartTlsPolicy.REQUIRE).verifyCertificate(false)
-                .ehloName("me.test").credentials(new Credentials("u", "p")).allowPlaintextAuth(true)
+                .ehloName("me.test").credential(new Credential.Password("u", "p")).allowPlaintextAuth(true)
                 .mailFrom("a@me.test").message("Subject: x\r\n\r\nhi\r\n").quitAfter(QuitAfter.RCPT)
                 .timeouts(Timeouts.uniform(Duration.ofSeconds(1), Duration.ofSeconds(5)))
                 .build();
         SessionRequest s = r.sessionRequest("mx.example.test", new InetSocketAddress("127.0.0.1", 2525));
         assertThat(s.hostName()).isEqualTo("mx.example.test");
-        assertThat(s.tlsMode()).isEqualTo(TlsMode.IMPLICIT);
-        assertThat(s.startTls()).isEqualTo(StartTlsPolicy.REQUIRE);
-        assertThat(s.verifyCertificate()).isFalse();
-        assertThat(s.ehloName()).isEqualTo("me.test");
-        assertThat(s.credentials()).isPresent();
-        assertThat(s.allowPlaintextAuth()).isTrue();
-        assertThat(s.mailFrom()).isEqualTo("a@me.test");
-        assertThat(s.recipients()).containsExactly("postmaster@example.test");
-        assertThat(s.message()).isPresent();
-        assertThat(s.quitAfter()).contains(QuitAfter.RCPT);
-        assertThat(s.timeouts()).isEqualTo(r.timeouts());
+        assertThat(s.options().tlsMode()).isEqualTo(TlsMode.IMPLICIT);
+        assertThat(s.options().startTls()).isEqualTo(StartTlsPolicy.REQUIRE);
+        assertThat(s.options().verifyCertificate()).isFalse();
+        assertThat(s.options().ehloName()).isEqualTo("me.test");
+        assertThat(s.options().credential()).isPresent();
+        assertThat(s.options().allowPlaintextAuth()).isTrue();
+        assertThat(s.options().mailFrom()).isEqualTo("a@me.test");
+        assertThat(s.options().recipients()).containsExactly("postmaster@example.test");
+        assertThat(s.options().message()).isPresent();
+        assertThat(s.options().quitAfter()).contains(QuitAfter.RCPT);
+        assertThat(s.options().timeouts()).isEqualTo(r.session().timeouts());
     }
 
     @Test

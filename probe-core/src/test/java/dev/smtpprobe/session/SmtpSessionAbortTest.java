@@ -43,7 +43,7 @@ class SmtpSessionAbortTest {
             SessionResult r = session.result().get(5, TimeUnit.SECONDS);
 
             assertThat(r.failure()).hasValueSatisfying(f -> {
-                assertThat(f.kind()).isEqualTo(ProbeStatus.CONNECTION_CLOSED);
+                assertThat(f.status()).isEqualTo(ProbeStatus.CONNECTION_CLOSED);
                 assertThat(f.phase()).isEqualTo(SmtpPhase.CONNECT);
                 assertThat(f.message()).contains("prober was closed");
             });

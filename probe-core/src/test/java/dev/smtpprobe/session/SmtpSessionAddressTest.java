@@ -17,41 +17,41 @@ class SmtpSessionAddressTest {
     @Test
     void resolvedAddressesAreDialledAsGiven() {
         InetSocketAddress a = new InetSocketAddress(InetAddress.getLoopbackAddress(), 2525);
-        assertThat(SmtpSession.connectTarget(a)).containsSame(a);
+        assertThat(Connector.connectTarget(a)).containsSame(a);
     }
 
     @Test
     void unresolvedIpLiteralsAreParsedLocally() {
-        assertThat(SmtpSession.connectTarget(InetSocketAddress.createUnresolved("127.0.0.1", 25)))
+        assertThat(Connector.connectTarget(InetSocketAddress.createUnresolved("127.0.0.1", 25)))
                 .hasValueSatisfying(a -> {
                     assertThat(a.isUnresolved()).isFalse();
                     assertThat(a.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
                     assertThat(a.getPort()).isEqualTo(25);
                 });
-        assertThat(SmtpSession.connectTarget(InetSocketAddress.createUnresolved("[::1]", 465)))
+        assertThat(Connector.connectTarget(InetSocketAddress.createUnresolved("[::1]", 465)))
                 .hasValueSatisfying(a -> {
                     assertThat(a.getAddress()).isInstanceOf(Inet6Address.class);
                     assertThat(a.getAddress().isLoopbackAddress()).isTrue();
                     assertThat(a.getPort()).isEqualTo(465);
                 });
-        assertThat(SmtpSession.connectTarget(InetSocketAddress.createUnresolved("::1", 25))).isPresent();
+        assertThat(Connector.connectTarget(InetSocketAddress.createUnresolved("::1", 25))).isPresent();
     }
 
     @Test
     void unresolvedNamesAreRefusedRatherThanLookedUpOnTheEventLoop() {
-        assertThat(SmtpSession.connectTarget(InetSocketAddress.createUnresolved("mx.example.invalid", 25))).isEmpty();
-        assertThat(SmtpSession.connectTarget(InetSocketAddress.createUnresolved("localhost", 25))).isEmpty();
+        assertThat(Connector.connectTarget(InetSocketAddress.createUnresolved("mx.example.invalid", 25))).isEmpty();
+        assertThat(Connector.connectTarget(InetSocketAddress.createUnresolved("localhost", 25))).isEmpty();
     }
 
     @Test
     void aResetWhileConnectingIsAClosedConnectionNotAnUnreachableHost() {
-        assertThat(SmtpSession.connectFailureKind(new SocketException("Connection reset by peer")))
+        assertThat(Failures.connectStatus(new SocketException("Connection reset by peer")))
                 .isEqualTo(ProbeStatus.CONNECTION_CLOSED);
-        assertThat(SmtpSession.connectFailureKind(new IOException("finishConnect(..) failed: Connection reset by peer")))
+        assertThat(Failures.connectStatus(new IOException("finishConnect(..) failed: Connection reset by peer")))
                 .isEqualTo(ProbeStatus.CONNECTION_CLOSED);
-        assertThat(SmtpSession.connectFailureKind(new ConnectException("Connection refused")))
+        assertThat(Failures.connectStatus(new ConnectException("Connection refused")))
                 .isEqualTo(ProbeStatus.CONNECTION_REFUSED);
-        assertThat(SmtpSession.connectFailureKind(new SocketException("Network is unreachable")))
+        assertThat(Failures.connectStatus(new SocketException("Network is unreachable")))
                 .isEqualTo(ProbeStatus.UNREACHABLE);
     }
 
@@ -60,10 +60,10 @@ class SmtpSessionAddressTest {
         InetSocketAddress v6 = new InetSocketAddress(java.net.InetAddress.getByName("::1"), 2525);
         InetSocketAddress v4 = new InetSocketAddress(java.net.InetAddress.getByName("192.0.2.1"), 25);
 
-        assertThat(SmtpSession.connectFailureMessage(ProbeStatus.CONNECTION_REFUSED, v6,
+        assertThat(Failures.connectMessage(ProbeStatus.CONNECTION_REFUSED, v6,
                 new ConnectException("Connection refused: localhost./0:0:0:0:0:0:0:1:2525")))
                 .startsWith("connection refused by [::1]:2525").doesNotContain("0:0:0");
-        assertThat(SmtpSession.connectFailureMessage(ProbeStatus.CONNECT_TIMEOUT, v4, new ConnectException("x")))
+        assertThat(Failures.connectMessage(ProbeStatus.CONNECT_TIMEOUT, v4, new ConnectException("x")))
                 .contains("192.0.2.1:25");
     }
 }

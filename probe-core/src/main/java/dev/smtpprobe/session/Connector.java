@@ -1,0 +1,66 @@
+package dev.smtpprobe.session;
+
+import dev.smtpprobe.model.SessionOptions;
+import dev.smtpprobe.tls.HostNames;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Dials the TCP connection, outside the protocol steps: the connect timeout, the source address, and never a DNS
+ * lookup on the event loop (Netty's default resolver would block it): resolved addresses as they are, unresolved
+ * IP literals parsed locally, unresolved names refused.
+ */
+final class Connector {
+    private final Bootstrap template;
+
+    Connector(Bootstrap template) {
+        this.template = template;
+    }
+
+    /** Starts the connect on {@code loop}; {@code init} sets up the channel's pipeline before any byte arrives. */
+    ChannelFuture connect(EventLoop loop, InetSocketAddress target, SessionOptions options, Consumer<Channel> init) {
+        Bootstrap b = template.clone(loop)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis(options.timeouts().connect().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        init.accept(ch);
+                    }
+                });
+        return options.localAddress().isPresent()
+                ? b.connect(target, new InetSocketAddress(options.localAddress().get(), 0))
+                : b.connect(target);
+    }
+
+    /** The address to dial, or empty for a name nobody resolved (sessions connect to IP addresses only). */
+    static Optional<InetSocketAddress> connectTarget(InetSocketAddress address) {
+        if (!address.isUnresolved()) {
+            return Optional.of(address);
+        }
+        String host = HostNames.normalize(address.getHostString());
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        if (literal == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new InetSocketAddress(InetAddress.getByAddress(literal), address.getPort()));
+        } catch (UnknownHostException e) {
+            return Optional.empty(); // only for a wrong length, which the parser never returns
+        }
+    }
+
+    private static int millis(long ms) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ms));
+    }
+}
