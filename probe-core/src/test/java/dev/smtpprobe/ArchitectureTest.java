@@ -54,7 +54,7 @@ class ArchitectureTest {
                 .whereLayer("session").mayOnlyBeAccessedByLayers("api", "probe")
                 .whereLayer("smtp").mayOnlyBeAccessedByLayers("api", "session")
                 .whereLayer("tls").mayOnlyBeAccessedByLayers("api", "session", "probe")
-                .whereLayer("auth").mayOnlyBeAccessedByLayers("api", "session")
+                .whereLayer("auth").mayOnlyBeAccessedByLayers("api", "session", "diagnosis")
                 .whereLayer("dns").mayOnlyBeAccessedByLayers("api", "probe")
                 .whereLayer("catalog").mayOnlyBeAccessedByLayers("api", "diagnosis", "report", "metrics")
                 .whereLayer("event").mayOnlyBeAccessedByLayers("api", "probe", "session", "dns", "metrics")

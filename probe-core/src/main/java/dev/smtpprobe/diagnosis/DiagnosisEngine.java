@@ -3,12 +3,14 @@ package dev.smtpprobe.diagnosis;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.model.QuitAfter;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.CertificateSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -130,6 +132,12 @@ public final class DiagnosisEngine {
             return "Nothing to probe for " + result.target().input();
         }
         SessionResult session = primary.get();
+        Optional<QuitAfter> stop = session.request().options().quitAfter();
+        if (stop.isPresent() && stop.get().compareTo(QuitAfter.EHLO) <= 0 && session.tls().isEmpty()) {
+            // Stopped before TLS or any envelope: nothing was accepted or refused, the server only answered.
+            return session.hostName() + " answered; stopped after " + stop.get().name().toLowerCase(Locale.ROOT)
+                    + " as asked";
+        }
         StringBuilder s = new StringBuilder(session.hostName()).append(" accepted the probe");
         if (session.tls().isPresent()) {
             s.append("; ").append(session.tls().get().protocol());
@@ -140,7 +148,7 @@ public final class DiagnosisEngine {
                         .append(days).append(days == 1 ? " day" : " days");
             }
         } else {
-            s.append("; no TLS");
+            s.append(session.capabilitiesBeforeTls().startTls() ? "; TLS offered but not used" : "; no TLS offered");
         }
         return s.toString();
     }

@@ -71,7 +71,14 @@ public final class Rules {
                 r::tlsParameters,
                 r::protocolIrregularities,
                 r::ehloAndAuth,
-                r::posture);
+                r::posture,
+                SessionRules::notes,
+                SessionRules::recipientsNotTried,
+                SessionRules::relayTest,
+                SessionRules::catchAll,
+                SessionRules::authentication,
+                SessionRules::submission,
+                SessionRules::silentPort);
     }
 
     // ---------------------------------------------------------------- DNS
@@ -192,6 +199,10 @@ public final class Rules {
             if (failure.status() == ProbeStatus.CERTIFICATE_REJECTED && certificateProblemKnown(session)) {
                 continue; // the certificate rule reports the precise problem, as critical
             }
+            if (failure.status() == ProbeStatus.AUTH_SERVER_UNVERIFIED
+                    || (failure.status() == ProbeStatus.EXTENSION_UNAVAILABLE && !session.notes().isEmpty())) {
+                continue; // the session rules report these with what the engine noted
+            }
             out.add(failureFinding(session, failure));
         }
         return out;
@@ -275,7 +286,8 @@ public final class Rules {
                         Optional.empty(), "No usable AUTH mechanism",
                         host + " offers no SASL mechanism the probe can use (announced: "
                                 + mechanisms(session.capabilities()) + ")" + at,
-                        "Enable AUTH PLAIN or LOGIN over TLS on the server, or probe the submission port (587/465).",
+                        "Enable a mechanism the probe speaks (SCRAM-SHA-256, or PLAIN/LOGIN over TLS), or probe the "
+                                + "submission port (587/465).",
                         Actor.RECEIVING_ADMIN, hostOpt, phase);
             case AUTH_REFUSED_PLAINTEXT:
                 return finding("auth-refused-plaintext", Severity.CRITICAL, Category.ENCRYPTION_REQUIRED,
@@ -285,6 +297,12 @@ public final class Rules {
                         "Enable STARTTLS on the server (or use implicit TLS on port 465); force plain-text AUTH only "
                                 + "on a trusted network.",
                         Actor.SENDING_ADMIN, hostOpt, phase);
+            case EXTENSION_UNAVAILABLE:
+                return finding("extension-unavailable", Severity.CRITICAL, Category.NOT_IMPLEMENTED,
+                        Optional.empty(), Optional.empty(), "The server lacks an extension the message needs",
+                        host + " cannot take this message" + at,
+                        "Enable the extension on the server, or send a message that does not need it.",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase);
             case REJECTED:
                 return finding("rejected", Severity.CRITICAL, Category.UNKNOWN, Optional.empty(), Optional.empty(),
                         "Server rejected the probe", host + " rejected the probe" + at,
@@ -328,6 +346,9 @@ public final class Rules {
         } else if (step.phase() == SmtpPhase.STARTTLS && !stoppedSession) {
             // The probe went on in plain text: mail still flows, just unencrypted.
             severity = Severity.WARNING;
+        } else if (step.phase() == SmtpPhase.STARTTLS) {
+            // TLS was required and the server would not start it: whatever the code, no mail flows encrypted.
+            severity = Severity.CRITICAL;
         } else {
             severity = reply.isTransientFailure() ? Severity.WARNING : Severity.CRITICAL;
         }
@@ -346,6 +367,13 @@ public final class Rules {
                 + (c.retryable() && reply.isTransientFailure() ? " (temporary; a sender would retry)" : "");
         Optional<String> enhanced = c.enhancedCode().isPresent() ? c.enhancedCode()
                 : reply.enhanced().map(Object::toString);
+        if (step.phase() == SmtpPhase.STARTTLS) {
+            // Whatever the code's generic reading, a refused STARTTLS is a TLS failure on the receiving side.
+            return finding(id, severity, Category.TLS_FAILURE, Optional.of(reply.code()), enhanced,
+                    "STARTTLS refused", detail, "Check the server's TLS configuration (certificate and key files, "
+                            + "their permissions, the TLS library); STARTTLS must answer 220.",
+                    Actor.RECEIVING_ADMIN, Optional.of(host), Optional.of(step.phase()));
+        }
         return finding(id, severity, c.category(), Optional.of(reply.code()), enhanced, c.title(),
                 detail, c.remedy(), c.actor(), Optional.of(host), Optional.of(step.phase()));
     }

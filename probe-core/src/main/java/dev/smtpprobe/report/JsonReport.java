@@ -21,6 +21,8 @@ import dev.smtpprobe.model.PostureCheck;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.SessionFailure;
+import dev.smtpprobe.model.RecipientResult;
+import dev.smtpprobe.model.SessionNote;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.TranscriptLine;
@@ -184,6 +186,21 @@ public final class JsonReport {
         n.put("messageId", s.messageId().orElse(null));
         n.put("politeEnd", s.politeEnd());
         n.put("elapsedMillis", Timings.millis(s.elapsed()));
+        n.set("auth", orNull(s.auth().map(JsonReport::auth)));
+        ArrayNode recipients = n.putArray("recipients");
+        for (RecipientResult r : s.recipients()) {
+            recipients.add(recipient(r));
+        }
+        n.set("delivery", orNull(s.delivery().map(JsonReport::delivery)));
+        n.put("roundTrips", s.roundTrips());
+        n.put("pipelinedCommands", s.pipelinedCommands());
+        ArrayNode notes = n.putArray("notes");
+        for (SessionNote note : s.notes()) {
+            ObjectNode nn = notes.addObject();
+            nn.put("kind", note.kind().name().toLowerCase(Locale.ROOT));
+            nn.put("phase", note.phase().id());
+            nn.put("detail", note.detail());
+        }
         if (options.transcript()) {
             ArrayNode transcript = n.putArray("transcript");
             for (TranscriptLine line : Redaction.transcript(s.transcript())) {
@@ -194,6 +211,33 @@ public final class JsonReport {
                 ln.put("line", line.line());
             }
         }
+        return n;
+    }
+
+    private static ObjectNode auth(SessionResult.AuthResult a) {
+        ObjectNode n = NODES.objectNode();
+        n.put("mechanism", a.mechanism());
+        n.put("succeeded", a.succeeded());
+        n.put("serverVerified", a.serverVerified());
+        return n;
+    }
+
+    private static ObjectNode recipient(RecipientResult r) {
+        ObjectNode n = NODES.objectNode();
+        n.put("address", r.address());
+        n.put("madeUp", r.probe());
+        n.set("reply", orNull(r.reply().map(JsonReport::reply)));
+        n.put("notTried", r.notTried().orElse(null));
+        return n;
+    }
+
+    private static ObjectNode delivery(SessionResult.Delivery d) {
+        ObjectNode n = NODES.objectNode();
+        n.put("method", d.method());
+        n.put("octets", d.octets());
+        n.put("chunks", d.chunks());
+        n.put("messageId", d.messageId().orElse(null));
+        n.put("queueId", d.queueId().orElse(null));
         return n;
     }
 

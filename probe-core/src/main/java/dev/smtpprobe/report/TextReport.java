@@ -18,6 +18,7 @@ import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.TranscriptLine;
 import dev.smtpprobe.model.SmtpReply;
 import dev.smtpprobe.model.CertificateSummary;
+import dev.smtpprobe.model.TlsMode;
 import dev.smtpprobe.model.TlsSessionInfo;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -111,7 +112,9 @@ public final class TextReport {
             out.append("  MX ").append(pref.getAsInt());
         }
         String outcome = Observations.outcome(s).sessionWord();
-        out.append("  ").append(s.tlsMode().name().toLowerCase(Locale.ROOT)).append("  ")
+        // What the connection was, not what was asked for: "starttls" only when STARTTLS really happened.
+        String transport = s.tls().isEmpty() ? "plain" : s.tlsMode() == TlsMode.IMPLICIT ? "tls" : "starttls";
+        out.append("  ").append(transport).append("  ")
                 .append(paint(outcomeColor(outcome), outcome)).append('\n');
         if (!s.steps().isEmpty()) {
             out.append(paint(DIM, String.format(Locale.ROOT, "  %-13s %-34s %-11s %-28s %6s",
@@ -137,9 +140,19 @@ public final class TextReport {
             wrap(out, "  Extensions ", ext);
         }
         s.tls().ifPresent(t -> tls(out, result, s, t));
-        if (s.authenticated()) {
-            out.append("  Authenticated\n");
+        s.auth().ifPresent(a -> out.append("  AUTH       ").append(a.mechanism()).append(a.succeeded()
+                ? (a.serverVerified() ? "  authenticated, server verified" : "  authenticated") : "  failed")
+                .append('\n'));
+        if (s.pipelinedCommands() > 0) {
+            out.append("  Pipelined  ").append(s.pipelinedCommands()).append(" commands without waiting: ")
+                    .append(s.roundTrips()).append(" round trips instead of ")
+                    .append(s.roundTrips() + s.pipelinedCommands()).append('\n');
         }
+        for (var r : s.recipients()) {
+            r.notTried().ifPresent(why -> wrap(out, "  Not tried  ", r.address() + ": " + why));
+        }
+        s.delivery().ifPresent(d -> out.append("  Message    ").append(d.octets()).append(" octets by ")
+                .append(d.method()).append(d.chunks() > 1 ? " in " + d.chunks() + " chunks" : "").append('\n'));
         s.messageId().ifPresent(m -> out.append("  Message-ID <").append(m).append(">\n"));
         s.queueId().ifPresent(q -> out.append("  Queue id   ").append(q).append('\n'));
         s.failure().ifPresent(f -> wrap(out, "  Stopped    ",
