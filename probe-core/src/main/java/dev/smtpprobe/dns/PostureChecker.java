@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -66,35 +67,100 @@ public final class PostureChecker {
         return SpfAnalyzer.check(dns, MxResolver.stripDot(domain));
     }
 
-    // ---- DMARC (RFC 7489 §6.3, §6.4) ----
+    // ---- DMARC (RFC 7489 §6.3, §6.4, §6.6.3) ----
 
+    /**
+     * The most labels a DMARC lookup walks up from the From domain before giving up. DMARCbis's tree walk uses
+     * the same bound (it also starts at most this many labels from the top), which keeps a long name from turning
+     * one check into many queries.
+     */
+    static final int DMARC_MAX_WALK = 8;
+
+    /**
+     * The DMARC record that governs mail from {@code domain}: {@code _dmarc.<domain>}, else the record of its
+     * organisational domain (RFC 7489 §6.6.3).
+     *
+     * <p>The organisational domain is found by walking up the labels (DMARCbis's tree walk) instead of with the
+     * Public Suffix List: the walk needs no list to ship and keep current, gives the same answer for every name
+     * below a registrable domain, and never asks at a single-label TLD. Its one difference from the PSL, asking
+     * at a multi-label public suffix such as {@code co.uk}, costs one NXDOMAIN answer. The first parent that
+     * publishes a record is the organisational domain's; its {@code sp=} (else {@code p=}) is the policy that
+     * applies to the subdomain.
+     */
     public CompletableFuture<PostureCheck> dmarc(String domain) {
-        String name = "_dmarc." + MxResolver.stripDot(domain);
-        return dns.txt(name).thenApply(answer -> {
+        String d = MxResolver.stripDot(domain);
+        String name = "_dmarc." + d;
+        return dns.txt(name).thenCompose(answer -> {
             if (answer.isLookupError()) {
-                return lookupError("dmarc", name, answer);
+                return CompletableFuture.completedFuture(lookupError("dmarc", name, answer));
             }
-            List<String> candidates = answer.records().stream()
-                    .filter(t -> t.toLowerCase(Locale.ROOT).contains("v=dmarc"))
-                    .toList();
-            if (candidates.isEmpty()) {
-                return new PostureCheck("dmarc", name, PostureCheck.Status.WARN,
-                        "No DMARC record at " + name + ": receivers apply no policy to mail forged in the domain's "
-                                + "name, and large mailbox providers expect one from senders (a parent domain's "
-                                + "record may still apply).", answer.records(),
-                        "Publish \"v=DMARC1; p=none; rua=mailto:dmarc-reports@" + MxResolver.stripDot(domain)
-                                + "\" to start collecting reports, then move to quarantine or reject.");
+            List<String> candidates = dmarcCandidates(answer);
+            if (!candidates.isEmpty()) {
+                return CompletableFuture.completedFuture(dmarcAt(name, candidates, Optional.empty()));
             }
-            if (candidates.size() > 1) {
-                return new PostureCheck("dmarc", name, PostureCheck.Status.FAIL, candidates.size()
-                        + " DMARC records: receivers then ignore DMARC for the domain (RFC 7489 §6.6.3).", candidates,
-                        "Keep exactly one v=DMARC1 record.");
-            }
-            return dmarcRecord(name, candidates.get(0));
+            return dmarcOfParents(d, parentDomains(d), 0, answer.records());
         });
     }
 
-    private static PostureCheck dmarcRecord(String name, String record) {
+    /** The parents of {@code domain} to walk, nearest first, never a single-label TLD. */
+    static List<String> parentDomains(String domain) {
+        List<String> out = new ArrayList<>();
+        String[] labels = domain.split("\\.");
+        for (int i = 1; i < labels.length - 1 && out.size() < DMARC_MAX_WALK; i++) {
+            out.add(String.join(".", java.util.Arrays.copyOfRange(labels, i, labels.length)));
+        }
+        return out;
+    }
+
+    private CompletableFuture<PostureCheck> dmarcOfParents(String domain, List<String> parents, int index,
+            List<String> ownRecords) {
+        if (index >= parents.size()) {
+            return CompletableFuture.completedFuture(dmarcMissing(domain, ownRecords));
+        }
+        String parent = parents.get(index);
+        String name = "_dmarc." + parent;
+        return dns.txt(name).thenCompose(answer -> {
+            List<String> candidates = dmarcCandidates(answer);
+            if (answer.isLookupError() || candidates.isEmpty()) {
+                // A failure higher up is not the subdomain's problem: keep walking, as a receiver would.
+                return dmarcOfParents(domain, parents, index + 1, ownRecords);
+            }
+            return CompletableFuture.completedFuture(dmarcAt(name, candidates, Optional.of(domain)));
+        });
+    }
+
+    private static List<String> dmarcCandidates(DnsAnswer<String> answer) {
+        return answer.records().stream().filter(t -> t.toLowerCase(Locale.ROOT).contains("v=dmarc")).toList();
+    }
+
+    private static PostureCheck dmarcMissing(String domain, List<String> records) {
+        String name = "_dmarc." + domain;
+        return new PostureCheck("dmarc", name, PostureCheck.Status.WARN,
+                "No DMARC record at " + name + " nor at any parent domain: receivers apply no policy to mail "
+                        + "forged in the domain's name, and large mailbox providers expect one from senders.",
+                records, "Publish \"v=DMARC1; p=none; rua=mailto:dmarc-reports@" + domain
+                        + "\" to start collecting reports, then move to quarantine or reject.");
+    }
+
+    /** @param subdomain the From domain when the record was found at its organisational domain */
+    private static PostureCheck dmarcAt(String name, List<String> candidates, Optional<String> subdomain) {
+        if (candidates.size() > 1) {
+            return new PostureCheck("dmarc", name, PostureCheck.Status.FAIL, candidates.size()
+                    + " DMARC records: receivers then ignore DMARC for the domain (RFC 7489 §6.6.3).", candidates,
+                    "Keep exactly one v=DMARC1 record.");
+        }
+        PostureCheck own = dmarcRecord(name, candidates.get(0), subdomain.isPresent());
+        if (subdomain.isEmpty()) {
+            return own;
+        }
+        String org = name.substring("_dmarc.".length());
+        return new PostureCheck("dmarc", name, own.status(), "No record at _dmarc." + subdomain.get()
+                + "; the organisational domain " + org + "'s record applies (RFC 7489 §6.6.3): " + own.summary(),
+                own.records(), own.remedy());
+    }
+
+    /** @param forSubdomain judge the subdomain policy ({@code sp=}, else {@code p=}) rather than {@code p=} */
+    private static PostureCheck dmarcRecord(String name, String record, boolean forSubdomain) {
         List<String> errors = new ArrayList<>();
         Map<String, String> tags = new LinkedHashMap<>();
         String[] parts = record.split(";", -1);
@@ -176,17 +242,18 @@ public final class PostureChecker {
                     "Fix the record's syntax (RFC 7489 §6.3), for example \"v=DMARC1; p=quarantine; rua=mailto:reports@"
                             + name.substring("_dmarc.".length()) + "\".");
         }
-        String policy = p.toLowerCase(Locale.ROOT);
+        String policy = (forSubdomain && sp != null ? sp : p).toLowerCase(Locale.ROOT);
+        String policyTag = forSubdomain && sp != null ? "sp" : "p";
         String reports = tags.containsKey("rua") ? "aggregate reports go to " + tags.get("rua")
                 : "no aggregate reports are requested (no rua=)";
         if (policy.equals("none")) {
             return new PostureCheck("dmarc", name, PostureCheck.Status.WARN,
-                    "DMARC policy is p=none: forged mail is only reported, not refused; " + reports + ".",
+                    "DMARC policy is " + policyTag + "=none: forged mail is only reported, not refused; " + reports + ".",
                     List.of(record), "Once reports show legitimate mail passes, move to p=quarantine, then p=reject.");
         }
         String partial = pct != null && !pct.equals("100") ? " applied to " + pct + "% of failing mail" : "";
         return new PostureCheck("dmarc", name, PostureCheck.Status.PASS,
-                "DMARC policy is p=" + policy + partial + "; " + reports + ".", List.of(record), "");
+                "DMARC policy is " + policyTag + "=" + policy + partial + "; " + reports + ".", List.of(record), "");
     }
 
     // ---- MTA-STS (RFC 8461 §3.1) and TLS-RPT (RFC 8460 §3) discovery records ----

@@ -164,6 +164,35 @@ class PostureCheckerTest {
     }
 
     @Test
+    void subdomainWithoutDmarcIsCoveredByItsOrganisationalDomain() throws Exception {
+        zone.txt("_dmarc.example.test", "v=DMARC1; p=reject; rua=mailto:d@example.test");
+        PostureCheck c = get(checker().dmarc("mail.sub.example.test"));
+        assertThat(c.status()).as(c.summary()).isEqualTo(Status.PASS);
+        assertThat(c.subject()).isEqualTo("_dmarc.example.test");
+        assertThat(c.summary()).contains("No record at _dmarc.mail.sub.example.test")
+                .contains("organisational domain example.test").contains("p=reject");
+        assertThat(server.drainQueries()).extracting(FakeDnsServer.RecordedQuery::name)
+                .as("the walk stops at the first parent with a record and never asks the TLD")
+                .containsExactly("_dmarc.mail.sub.example.test", "_dmarc.sub.example.test", "_dmarc.example.test");
+    }
+
+    @Test
+    void organisationalSubdomainPolicyIsTheOneThatApplies() throws Exception {
+        zone.txt("_dmarc.example.test", "v=DMARC1; p=reject; sp=none");
+        PostureCheck c = get(checker().dmarc("sub.example.test"));
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.summary()).contains("sp=none");
+    }
+
+    @Test
+    void noDmarcAnywhereUpTheTreeIsAWarningAboutTheDomainAsked() throws Exception {
+        PostureCheck c = get(checker().dmarc("sub.example.test"));
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.subject()).isEqualTo("_dmarc.sub.example.test");
+        assertThat(c.summary()).contains("nor at any parent domain");
+    }
+
+    @Test
     void twoDmarcRecordsFail() throws Exception {
         zone.txt("_dmarc.example.test", "v=DMARC1; p=reject").txt("_dmarc.example.test", "v=DMARC1; p=none");
         assertThat(get(checker().dmarc("example.test")).status()).isEqualTo(Status.FAIL);
