@@ -4,6 +4,9 @@ import dev.smtpprobe.model.DnsFailure;
 import dev.smtpprobe.model.MxHost;
 import dev.smtpprobe.model.PostureCheck;
 import dev.smtpprobe.model.Addresses;
+import dev.smtpprobe.model.DnssecResult;
+import dev.smtpprobe.model.TlsaLookup;
+import dev.smtpprobe.model.TlsaRecord;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -48,15 +51,21 @@ public final class PostureChecker {
 
     /** TLSA for each exchanger with addresses, then PTR and forward confirmation for each distinct address. */
     public CompletableFuture<List<PostureCheck>> hostChecks(List<MxHost> hosts, int port) {
-        List<CompletableFuture<PostureCheck>> checks = new ArrayList<>();
-        Set<String> names = new LinkedHashSet<>();
+        return new TlsaResolver(dns).lookupAll(hosts, port).thenCombine(ptrChecks(hosts), (tlsa, ptr) -> {
+            List<PostureCheck> out = new ArrayList<>();
+            tlsa.forEach(t -> out.add(tlsaCheck(t)));
+            out.addAll(ptr);
+            return out;
+        });
+    }
+
+    /** PTR and forward confirmation for each distinct address of the hosts. */
+    public CompletableFuture<List<PostureCheck>> ptrChecks(List<MxHost> hosts) {
         Set<InetAddress> addresses = new LinkedHashSet<>();
         for (MxHost h : hosts) {
-            if (!h.addresses().isEmpty() && names.add(h.name())) {
-                checks.add(tlsa(h.name(), port));
-            }
             addresses.addAll(h.addresses());
         }
+        List<CompletableFuture<PostureCheck>> checks = new ArrayList<>();
         for (InetAddress a : addresses) {
             checks.add(ptr(a));
         }
@@ -378,58 +387,95 @@ public final class PostureChecker {
 
     // ---- TLSA (RFC 6698, RFC 7672) ----
 
-    /** TLSA at {@code _<port>._tcp.<host>}, with the AD bit the resolver reported. */
+    /** The TLSA records of one host and what DNSSEC says about them (see {@link #tlsaCheck(TlsaLookup)}). */
     public CompletableFuture<PostureCheck> tlsa(String host, int port) {
-        String name = "_" + port + "._tcp." + MxResolver.stripDot(host);
-        return dns.tlsa(name).thenApply(answer -> {
-            if (answer.isLookupError()) {
-                return new PostureCheck("tlsa", name, PostureCheck.Status.ERROR,
-                        "The TLSA lookup failed: " + answer.failure().get().message()
-                                + ". DANE senders treat such a host as unreachable (RFC 7672 §2.2).", List.of(),
-                        "Make the TLSA name resolvable, with valid DNSSEC signatures if the zone is signed.");
-            }
-            if (answer.records().isEmpty()) {
-                return new PostureCheck("tlsa", name, PostureCheck.Status.INFO,
-                        "No TLSA record: DANE is not used for " + MxResolver.stripDot(host) + " (DANE is optional).",
-                        List.of(), "To authenticate TLS to this host, sign the zone with DNSSEC and publish a "
-                                + "\"3 1 1\" TLSA record (RFC 7672).");
-            }
-            List<String> records = answer.records().stream().map(DnsClient.Tlsa::toString).toList();
-            List<String> errors = new ArrayList<>();
-            boolean usable = false;
-            for (DnsClient.Tlsa t : answer.records()) {
-                String problem = tlsaProblem(t);
-                if (problem != null) {
-                    errors.add("\"" + t + "\": " + problem);
-                } else if (t.usage() == 2 || t.usage() == 3) {
-                    usable = true;
-                }
-            }
-            if (!errors.isEmpty()) {
-                return new PostureCheck("tlsa", name, PostureCheck.Status.FAIL,
-                        "Malformed TLSA record: " + String.join("; ", errors) + ".", records,
-                        "Publish TLSA data of the right length, preferably \"3 1 1 <SHA-256 of the SPKI>\".");
-            }
-            if (!answer.authenticated()) {
-                return new PostureCheck("tlsa", name, PostureCheck.Status.WARN,
-                        "TLSA records found, but the answer was not DNSSEC-validated (no AD bit from the resolver): "
-                                + "DANE senders ignore TLSA without a secure answer. (The AD bit is only as "
-                                + "trustworthy as the path to a validating resolver.)", records,
-                        "Sign the zone with DNSSEC, or query through a validating resolver to confirm.");
-            }
-            if (!usable) {
-                return new PostureCheck("tlsa", name, PostureCheck.Status.WARN,
-                        "Only PKIX-TA/PKIX-EE (usage 0/1) TLSA records, which SMTP senders may treat as unusable "
-                                + "(RFC 7672 §3.1.3).", records, "Publish a DANE-EE \"3 1 1\" or DANE-TA \"2 0 1\" record.");
-            }
-            String rollover = records.size() == 1 ? " Only one record: publish the next key's TLSA before a "
-                    + "certificate change (RFC 7672 §8.1)." : "";
-            return new PostureCheck("tlsa", name, PostureCheck.Status.PASS,
-                    "DANE TLSA published and DNSSEC-validated (AD bit set by the resolver)." + rollover, records, "");
-        });
+        return new TlsaResolver(dns).lookup(host, port).thenApply(PostureChecker::tlsaCheck);
     }
 
-    private static String tlsaProblem(DnsClient.Tlsa t) {
+    /**
+     * Judges the DNS side of DANE for one host: TLSA only takes effect when its answer is DNSSEC-secure (and the
+     * host's addresses are too), so the check tells an unsigned zone (TLSA ignored: a misconfiguration), a bogus
+     * answer (DANE senders defer: critical) and an answer that could not be judged (not the domain's fault) apart.
+     * Whether the records match the server's certificate is judged per session, after the TLS handshake.
+     */
+    public static PostureCheck tlsaCheck(TlsaLookup t) {
+        String name = t.tlsaName();
+        String host = t.host();
+        List<String> records = t.records().stream().map(TlsaRecord::toString).toList();
+        DnssecResult.Status status = t.tlsaDnssec().status();
+        if (status == DnssecResult.Status.BOGUS) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.FAIL,
+                    "The TLSA answer is DNSSEC-bogus (" + t.tlsaDnssec().reason() + "): DANE senders treat " + host
+                            + " as unreachable and defer mail to it (RFC 7672 §2.1.1).", records,
+                    "Re-sign the zone (or fix the DS at the parent) so the TLSA records validate; check with "
+                            + "\"delv TLSA " + name + "\".");
+        }
+        if (t.failure().isPresent()) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.ERROR,
+                    "The TLSA lookup failed: " + t.failure().get()
+                            + ". DANE senders treat such a host as unreachable (RFC 7672 §2.2).", List.of(),
+                    "Make the TLSA name resolvable, with valid DNSSEC signatures if the zone is signed.");
+        }
+        if (t.records().isEmpty()) {
+            String why = switch (status) {
+                case SECURE -> " (securely denied)";
+                case INSECURE -> " (the zone is not DNSSEC-signed)";
+                default -> "";
+            };
+            return new PostureCheck("tlsa", name, PostureCheck.Status.INFO,
+                    "No TLSA record" + why + ": DANE is not used for " + host + " (DANE is optional).", List.of(),
+                    "To authenticate TLS to this host, sign the zone with DNSSEC and publish a \"3 1 1\" TLSA "
+                            + "record (RFC 7672).");
+        }
+        List<String> errors = new ArrayList<>();
+        boolean usable = false;
+        for (TlsaRecord r : t.records()) {
+            String problem = tlsaProblem(r);
+            if (problem != null) {
+                errors.add("\"" + r + "\": " + problem);
+            } else if (r.usage() == 2 || r.usage() == 3) {
+                usable = true;
+            }
+        }
+        if (!errors.isEmpty()) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.FAIL,
+                    "Malformed TLSA record: " + String.join("; ", errors) + ".", records,
+                    "Publish TLSA data of the right length, preferably \"3 1 1 <SHA-256 of the SPKI>\".");
+        }
+        if (status == DnssecResult.Status.INSECURE) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.WARN,
+                    "TLSA records are published, but the zone is not DNSSEC-signed (" + t.tlsaDnssec().reason()
+                            + "): TLSA has no effect, DANE senders ignore it and use opportunistic TLS.", records,
+                    "Sign the zone with DNSSEC and publish its DS at the parent, or remove the TLSA records.");
+        }
+        if (status == DnssecResult.Status.INDETERMINATE) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.INFO,
+                    "TLSA records are published, but their DNSSEC status could not be judged ("
+                            + t.tlsaDnssec().reason() + "); this says nothing against the domain.", records,
+                    "Validate locally (leave out --dnssec-resolver) or give a trust anchor that covers the zone.");
+        }
+        if (!t.addressDnssec().secure()) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.WARN,
+                    "The TLSA records are DNSSEC-secure, but the address records of " + host + " are not ("
+                            + t.addressDnssec() + "): DANE senders do not use TLSA found through an insecure "
+                            + "address (RFC 7672 §2.2.2).", records,
+                    "Sign the zone that holds the A/AAAA records of " + host + ".");
+        }
+        if (!usable) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.WARN,
+                    "Only PKIX-TA/PKIX-EE (usage 0/1) TLSA records, which SMTP senders treat as unusable "
+                            + "(RFC 7672 §3.1.3): DANE senders require TLS but authenticate nothing.", records,
+                    "Publish a DANE-EE \"3 1 1\" or DANE-TA \"2 0 1\" record.");
+        }
+        String via = t.baseDomain().equals(host) ? "" : " (TLSA base domain " + t.baseDomain() + ", the CNAME target)";
+        String rollover = records.size() == 1 ? " Only one record: publish the next key's TLSA before a "
+                + "certificate change (RFC 7672 §8.1)." : "";
+        return new PostureCheck("tlsa", name, PostureCheck.Status.PASS,
+                "DANE TLSA published and DNSSEC-secure" + via + "; DANE senders will require TLS authenticated "
+                        + "by it." + rollover, records, "");
+    }
+
+    private static String tlsaProblem(TlsaRecord t) {
         if (t.usage() > 3) {
             return "unknown certificate usage " + t.usage();
         }
