@@ -305,9 +305,26 @@ public final class PostureChecker {
                                 + ".", List.of(record), "Publish \"v=STSv1; id=<new id>;\" (RFC 8461 §3.1).");
             }
             return new PostureCheck("mta-sts", name, PostureCheck.Status.PASS,
-                    "MTA-STS is announced (policy id " + id + "); the policy itself at https://mta-sts." + d
-                            + "/.well-known/mta-sts.txt is not fetched by this check.", List.of(record), "");
+                    "MTA-STS is announced (policy id " + id + "); the policy at https://mta-sts." + d
+                            + "/.well-known/mta-sts.txt is judged by the mta-sts-policy check.", List.of(record), "");
         });
+    }
+
+    /**
+     * The {@code id=} of the one valid {@code v=STSv1} record among TXT records, as a sender decides whether a
+     * policy is announced (RFC 8461 §3.1: records not starting with v=STSv1 are discarded; not exactly one left,
+     * or an invalid one, means no policy).
+     */
+    public static Optional<String> mtaStsRecordId(List<String> txtRecords) {
+        List<String> candidates = txtRecords.stream()
+                .filter(t -> t.trim().toLowerCase(Locale.ROOT).startsWith("v=sts")).toList();
+        if (candidates.size() != 1 || !candidates.get(0).trim().startsWith("v=STSv1")) {
+            return Optional.empty();
+        }
+        List<String> errors = new ArrayList<>();
+        Map<String, String> fields = fields(candidates.get(0), errors, STS_KEY, STS_VALUE);
+        String id = fields.get("id");
+        return errors.isEmpty() && id != null && STS_ID.matcher(id).matches() ? Optional.of(id) : Optional.empty();
     }
 
     public CompletableFuture<PostureCheck> tlsRpt(String domain) {
