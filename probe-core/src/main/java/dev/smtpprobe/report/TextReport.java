@@ -198,8 +198,9 @@ public final class TextReport {
         if (dane.presentedKeyRecord().isPresent()) {
             String name = result.transport().tlsaOf(s.hostName()).map(l -> l.tlsaName())
                     .orElse("_" + (s.address() == null ? 25 : s.address().getPort()) + "._tcp." + s.hostName());
-            wrap(out, "  TLSA       ", name + ". IN TLSA " + dane.presentedKeyRecord().get()
-                    + "   (the key presented)");
+            // One unbroken line, so it can be pasted into a zone file even where it passes the report's width.
+            out.append("  TLSA       ").append(name).append(". IN TLSA ").append(dane.presentedKeyRecord().get())
+                    .append('\n');
         }
     }
 
