@@ -4,6 +4,7 @@ import dev.smtpprobe.model.Credentials;
 import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.QuitAfter;
 import dev.smtpprobe.model.StartTlsPolicy;
+import dev.smtpprobe.model.TransportSecurityOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,5 +36,6 @@ record ProbeOptions(
         boolean color,
         boolean quiet,
         boolean verbose,
-        Path metricsFile) {
+        Path metricsFile,
+        TransportSecurityOptions transportSecurity) {
 }

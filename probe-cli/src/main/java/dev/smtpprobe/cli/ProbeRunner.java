@@ -125,7 +125,8 @@ final class ProbeRunner {
                 .resolvers(resolvers)
                 .dnsTimeout(o.dnsTimeout())
                 .dnsRetries(o.dnsRetries())
-                .posture(o.posture());
+                .posture(o.posture())
+                .transportSecurity(o.transportSecurity());
         if (o.mxSeed() != null) {
             b.shuffleSeed(o.mxSeed());
         }

@@ -108,7 +108,33 @@ final class DnssecValidator {
             return plain.apply(query).thenApply(m -> new Exchange(m, new DnssecResult(
                     DnssecResult.Status.INDETERMINATE, "no trust anchor covers " + DnsClient.display(qname))));
         }
-        return v.sendAsync(query).toCompletableFuture().thenApply(DnssecValidator::judge);
+        return v.sendAsync(query).toCompletableFuture().thenApply(DnssecValidator::judge).thenCompose(e -> {
+            Optional<String> anchor = brokenAnchor(v, e.dnssec());
+            if (anchor.isEmpty()) {
+                return CompletableFuture.completedFuture(e);
+            }
+            // The chain breaks at the trust anchor itself: this resolver gives no valid DNSKEY for the anchor
+            // (it strips DNSSEC data, or the network path does). That is about the path, not the domain: report
+            // the data unvalidated rather than call every answer bogus.
+            return plain.apply(query).thenApply(m -> new Exchange(m, new DnssecResult(
+                    DnssecResult.Status.INDETERMINATE, "DNSSEC cannot be validated through this resolver: it gives no "
+                            + "valid DNSKEY for the trust anchor " + anchor.get() + " (" + e.dnssec().reason() + ")")));
+        });
+    }
+
+    /** The trust anchor whose own DNSKEY failed, when a bogus result is that failure. */
+    private static Optional<String> brokenAnchor(ValidatingResolver v, DnssecResult result) {
+        if (result.status() != DnssecResult.Status.BOGUS) {
+            return Optional.empty();
+        }
+        for (org.xbill.DNS.RRset anchor : v.getTrustAnchors().items()) {
+            String name = anchor.getName().toString();
+            if (result.reason().contains("DNSKEY query for " + name + ".")
+                    || result.reason().contains("keys for [" + name + "]")) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
     }
 
     private static Exchange judge(Message m) {

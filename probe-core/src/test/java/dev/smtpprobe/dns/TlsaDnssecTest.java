@@ -136,6 +136,19 @@ class TlsaDnssecTest {
     }
 
     @Test
+    void aResolverThatGivesNoDnskeyForTheAnchorMakesAnswersIndeterminateNotBogus() throws Exception {
+        // The shipped root anchor, and a server that refuses every question about the root: the chain breaks at
+        // the anchor itself, which says something about the resolver path, nothing about the domain.
+        DnsClient client = DnsClient.builder().resolver(server.resolverAddress()).timeout(Duration.ofSeconds(3))
+                .retries(0).dnssec(DnssecMode.VALIDATE, Optional.empty()).build();
+        TlsaLookup t = new TlsaResolver(client).lookup("mx.unsigned.test", 25).get(20, TimeUnit.SECONDS);
+        assertThat(t.tlsaDnssec().status()).as("%s", t).isEqualTo(DnssecResult.Status.INDETERMINATE);
+        assertThat(t.tlsaDnssec().reason()).contains("cannot be validated through this resolver");
+        assertThat(t.records()).as("the data is still reported").hasSize(1);
+        assertThat(t.failure()).isEmpty();
+    }
+
+    @Test
     void anUnreadableTrustAnchorFileIsReportedNotThrown() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.txt"), "; nothing\n");
         assertThat(DnsClient.trustAnchorProblem(empty)).get().asString().contains("no DS or DNSKEY");
