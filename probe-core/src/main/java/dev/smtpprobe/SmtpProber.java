@@ -107,7 +107,7 @@ public final class SmtpProber implements Closeable {
      */
     public CompletableFuture<ProbeResult> probe(ProbeRequest request) {
         Objects.requireNonNull(request);
-        return new DomainProber(this::session).probe(request, listener);
+        return new DomainProber(this::session, group).probe(request, listener);
     }
 
     public EventLoopGroup eventLoopGroup() {

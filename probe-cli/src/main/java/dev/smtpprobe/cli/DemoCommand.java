@@ -3,6 +3,7 @@ package dev.smtpprobe.cli;
 import dev.smtpprobe.fixtures.GreenMailSmtp;
 import dev.smtpprobe.fixtures.HeldCertificate;
 import dev.smtpprobe.fixtures.MockSmtpServer;
+import dev.smtpprobe.fixtures.MtaStsPolicyServer;
 import dev.smtpprobe.fixtures.Reply;
 import dev.smtpprobe.fixtures.TestCertificates;
 import dev.smtpprobe.fixtures.dns.FakeDnsServer;
@@ -215,6 +216,16 @@ public final class DemoCommand implements Callable<Integer> {
             scenarios.add(new Scenario("connection-refused", "A smart host that refuses connections", "CRITICAL",
                     List.of("probe", "--server", "127.0.0.1:" + closedPort, "--ehlo", EHLO, "--timeout", "5")));
 
+            // 9 and 10. DNSSEC, DANE and MTA-STS: a signed zone whose TLSA record matches the MX's key and an
+            // enforce policy served over HTTPS, then a signed zone whose TLSA record names a key the MX no longer
+            // uses (a botched certificate rollover). The signed zones are their own trust anchors.
+            scenarios.add(daneScenario(dns, ca, dir, resolver, caFile, "dane-mta-sts",
+                    "A signed domain with DANE and an MTA-STS enforce policy", "OK", "dane.demo.test",
+                    "127.0.0.17", true));
+            scenarios.add(daneScenario(dns, ca, dir, resolver, caFile, "dane-mismatch",
+                    "A signed domain whose TLSA record no longer matches its MX's key", "CRITICAL",
+                    "rollover.demo.test", "127.0.0.18", false));
+
             // 8. A real SMTP server (GreenMail): implicit TLS, AUTH, and a real test message through DATA.
             Instant now = Instant.now();
             HeldCertificate greenCert = ca.issue(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)),
@@ -230,6 +241,45 @@ public final class DemoCommand implements Callable<Integer> {
                             "--auth-password-file", passwordFile.toString(), "--ca-file", caFile.toString(),
                             "--from", "demo@submission.demo.test", "--rcpt", "friend@submission.demo.test",
                             "--send", "--ehlo", EHLO)));
+        }
+
+        private Scenario daneScenario(FakeDnsServer dns, TestCertificates.Authority ca, Path dir, String resolver,
+                Path caFile, String name, String title, String expected, String domain, String address,
+                boolean tlsaMatches) throws IOException {
+            String mxHost = "mx." + domain;
+            Instant now = Instant.now();
+            HeldCertificate cert = ca.issue(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)), mxHost);
+            MockSmtpServer server = keep(new MockSmtpServer());
+            server.hostName(mxHost).authMechanisms().startTls(cert);
+            server.start(InetAddress.getByName(address), 0);
+            HeldCertificate policyCert = ca.issue(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)),
+                    "mta-sts." + domain);
+            MtaStsPolicyServer policy = keep(new MtaStsPolicyServer(policyCert));
+            policy.serve(MtaStsPolicyServer.Response.policy(
+                    "version: STSv1\nmode: enforce\nmx: " + mxHost + "\nmax_age: 1209600\n"));
+            policy.start(InetAddress.getByName(address));
+            String key = tlsaMatches ? spkiSha256(cert) : spkiSha256(ca.issue(mxHost));
+            postureFor(dns, domain, mxHost, address);
+            dns.zone(domain)
+                    .tlsa("_" + server.port() + "._tcp." + mxHost, 3, 1, 1, key)
+                    .txt("_mta-sts." + domain, "v=STSv1; id=20261201T000000;")
+                    .a("mta-sts." + domain, address);
+            FakeDnsServer.SignedZone signed = dns.sign(domain);
+            Path anchor = dir.resolve(name + "-trust-anchor.txt");
+            Files.writeString(anchor, signed.trustAnchor(), StandardCharsets.US_ASCII);
+            return new Scenario(name, title, expected, List.of("probe", domain, "--resolver", resolver,
+                    "--port", port(server), "--ca-file", caFile.toString(), "--trust-anchor", anchor.toString(),
+                    "--mta-sts-port-for-testing", Integer.toString(policy.port()), "--ehlo", EHLO));
+        }
+
+        /** The data of a "3 1 1" TLSA record: SHA-256 of the certificate's SubjectPublicKeyInfo. */
+        private static String spkiSha256(HeldCertificate cert) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(cert.certificate().getPublicKey().getEncoded()));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         private MockSmtpServer mx(TestCertificates.Authority ca, String hostName, String address) throws IOException {
@@ -249,7 +299,6 @@ public final class DemoCommand implements Callable<Integer> {
                     .ptr(address, mxHost)
                     .txt(domain, "v=spf1 mx -all")
                     .txt("_dmarc." + domain, "v=DMARC1; p=reject; rua=mailto:dmarc-reports@" + domain)
-                    .txt("_mta-sts." + domain, "v=STSv1; id=20261130T000000;")
                     .txt("_smtp._tls." + domain, "v=TLSRPTv1; rua=mailto:tls-reports@" + domain);
         }
 

@@ -11,6 +11,7 @@ import dev.smtpprobe.model.SessionOptions.EnvelopeMode;
 import dev.smtpprobe.model.StartTlsPolicy;
 import dev.smtpprobe.model.Timeouts;
 import dev.smtpprobe.model.TlsMode;
+import dev.smtpprobe.model.TransportSecurityOptions;
 import dev.smtpprobe.probe.TargetParser;
 import dev.smtpprobe.probe.TestMessage;
 import java.io.IOException;
@@ -150,6 +151,26 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"--resolver"}, paramLabel = "HOST[:PORT]", description = "DNS server to ask; repeatable (default: the system's).")
     List<String> resolvers = new ArrayList<>();
 
+    @Option(names = {"--trust-anchor"}, paramLabel = "FILE",
+            description = "DNSSEC trust anchors (DS or DNSKEY records) instead of the IANA root's: private roots, tests.")
+    Path trustAnchor;
+
+    @Option(names = {"--dnssec-resolver"},
+            description = "Trust the resolver's AD bit instead of validating DNSSEC locally (for a validating resolver you run).")
+    boolean dnssecResolver;
+
+    @Option(names = {"--cert-warn-days"}, paramLabel = "DAYS", defaultValue = "14",
+            description = "A certificate expiring sooner is a warning (default: ${DEFAULT-VALUE}).")
+    int certWarnDays;
+
+    @Option(names = {"--cert-crit-days"}, paramLabel = "DAYS", defaultValue = "3",
+            description = "A certificate expiring sooner is critical (default: ${DEFAULT-VALUE}).")
+    int certCritDays;
+
+    /** Test and demo hook: the demo's MTA-STS policy host listens on an ephemeral port, not 443. */
+    @Option(names = {"--mta-sts-port-for-testing"}, hidden = true, paramLabel = "PORT")
+    Integer mtaStsPortForTesting;
+
     @Option(names = {"--dns-timeout"}, paramLabel = "SECONDS", defaultValue = "5",
             description = "Time limit per DNS query attempt (default: ${DEFAULT-VALUE}).")
     double dnsTimeoutSeconds;
@@ -283,6 +304,31 @@ public final class ProbeCommand implements Callable<Integer> {
             if (caFile != null && !Files.isReadable(caFile)) {
                 throw new IllegalArgumentException("--ca-file " + caFile + " cannot be read");
             }
+            if (trustAnchor != null && dnssecResolver) {
+                throw new IllegalArgumentException("--trust-anchor and --dnssec-resolver exclude each other");
+            }
+            if (trustAnchor != null) {
+                if (!Files.isReadable(trustAnchor)) {
+                    throw new IllegalArgumentException("--trust-anchor " + trustAnchor + " cannot be read");
+                }
+                dev.smtpprobe.dns.DnsClient.trustAnchorProblem(trustAnchor).ifPresent(problem -> {
+                    throw new IllegalArgumentException("--trust-anchor: " + problem);
+                });
+            }
+            if (certCritDays < 0 || certWarnDays < certCritDays || certWarnDays > 3650) {
+                throw new IllegalArgumentException("--cert-crit-days and --cert-warn-days need 0 <= crit <= warn <= 3650");
+            }
+            if (mtaStsPortForTesting != null) {
+                TargetParser.checkPort(mtaStsPortForTesting);
+            }
+            TransportSecurityOptions security = TransportSecurityOptions.DEFAULTS
+                    .withDnssec(dnssecResolver ? TransportSecurityOptions.DnssecMode.RESOLVER_AD
+                            : TransportSecurityOptions.DnssecMode.VALIDATE)
+                    .withTrustAnchorFile(trustAnchor)
+                    .withCertificateDays(certWarnDays, certCritDays);
+            if (mtaStsPortForTesting != null) {
+                security = security.withMtaStsPolicyPortForTesting(mtaStsPortForTesting);
+            }
             Duration phase = Duration.ofMillis((long) (timeoutSeconds * 1000));
             ExtensionUse extensions = ExtensionUse.DEFAULTS.withPipelining(!noPipelining).withChunking(!noChunking)
                     .withRequireTls(requireTlsExtension).withDsn(dsn ? ExtensionUse.DsnRequest.DEFAULT : null);
@@ -310,7 +356,8 @@ public final class ProbeCommand implements Callable<Integer> {
                     .resolvers(dnsServers)
                     .dnsTimeout(Duration.ofMillis((long) (dnsTimeoutSeconds * 1000)))
                     .dnsRetries(dnsRetries)
-                    .posture(!noPosture);
+                    .posture(!noPosture)
+                    .transportSecurity(security);
             if (mxSeed != null) {
                 b.shuffleSeed(mxSeed);
             }

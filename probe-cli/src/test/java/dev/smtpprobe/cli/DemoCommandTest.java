@@ -20,6 +20,10 @@ class DemoCommandTest {
                 .containsPattern("dead-backup-mx +WARNING")
                 .containsPattern("connection-refused +CRITICAL")
                 .containsPattern("submission-auth +OK")
+                .containsPattern("dane-mta-sts +OK")
+                .containsPattern("dane-mismatch +CRITICAL")
+                .contains("DANE sender: delivers").contains("MTA-STS sender: delivers")
+                .contains("DANE sender: defers")
                 .doesNotContain("demo-password")
                 .doesNotContain("(expected");
     }

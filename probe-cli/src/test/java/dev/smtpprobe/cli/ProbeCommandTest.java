@@ -129,7 +129,7 @@ class ProbeCommandTest {
         CliRun run = run(serverArgs("--format", "nagios", "--quit-after", "tls"));
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.firstLine()).startsWith("SMTP OK - ").containsPattern("cert_days=\\d+;14:;0:");
+        assertThat(run.firstLine()).startsWith("SMTP OK - ").containsPattern("cert_days=\\d+;14:;3:");
     }
 
     @ParameterizedTest

@@ -9,6 +9,7 @@ import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.SmtpReply;
 import dev.smtpprobe.model.CertificateSummary;
+import dev.smtpprobe.model.HostTransport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +85,18 @@ public final class Observations {
 
     public static Optional<CertificateSummary> leaf(SessionResult session) {
         return session.tls().flatMap(t -> t.chain().isEmpty() ? Optional.empty() : Optional.of(t.chain().get(0)));
+    }
+
+    /** The transport-security verdicts of a session (matched by position, as the probe records them). */
+    public static Optional<HostTransport> transport(ProbeResult result, SessionResult session) {
+        List<SessionResult> sessions = result.sessions();
+        List<HostTransport> hosts = result.transport().hosts();
+        for (int i = 0; i < sessions.size() && i < hosts.size(); i++) {
+            if (sessions.get(i) == session) {
+                return Optional.of(hosts.get(i));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The MX preference of the host a session dialled, when the DNS plan names it. */

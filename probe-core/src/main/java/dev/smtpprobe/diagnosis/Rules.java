@@ -21,6 +21,13 @@ import dev.smtpprobe.model.SmtpReply;
 import dev.smtpprobe.model.CertificateSummary;
 import dev.smtpprobe.model.TlsSessionInfo;
 import dev.smtpprobe.model.TrustCheck;
+import dev.smtpprobe.model.ChainReport;
+import dev.smtpprobe.model.DaneVerdict;
+import dev.smtpprobe.model.HostTransport;
+import dev.smtpprobe.model.MtaStsPolicy;
+import dev.smtpprobe.model.MtaStsResult;
+import dev.smtpprobe.model.MtaStsVerdict;
+import dev.smtpprobe.model.TlsaLookup;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -69,6 +76,11 @@ public final class Rules {
                 r::starttlsMissing,
                 r::certificates,
                 r::tlsParameters,
+                r::dane,
+                r::mtaSts,
+                r::tlsReporting,
+                r::certificateChains,
+                r::middleboxes,
                 r::protocolIrregularities,
                 r::ehloAndAuth,
                 r::posture,
@@ -418,7 +430,12 @@ public final class Rules {
             Optional<SmtpPhase> phase = Optional.of(SmtpPhase.TLS_HANDSHAKE);
             Optional<CertificateSummary> leaf = Observations.leaf(session);
             String subject = leaf.map(CertificateSummary::subject).orElse("the certificate");
+            boolean daneEe = Observations.transport(result, session)
+                    .flatMap(t -> t.dane().matched()).map(m -> m.usage() == 3).orElse(false);
             String consequence = required ? " This probe required verification, so it stopped."
+                    : daneEe ? " DANE senders still deliver: a DANE-EE TLSA record matches the key, and DANE-EE "
+                            + "ignores names and dates (RFC 7672 §3.1.1); MTA-STS senders and strict smart hosts "
+                            + "refuse."
                     : " Senders that verify certificates (MTA-STS, DANE, strict smart hosts) will refuse to deliver.";
             if (trust.expired()) {
                 out.add(finding("certificate-expired", bad, Category.TLS_FAILURE, Optional.empty(), Optional.empty(),
@@ -455,8 +472,11 @@ public final class Rules {
             }
             if (leaf.isPresent() && !trust.expired()) {
                 long days = Observations.daysToExpiry(leaf.get(), Observations.probeTime(result));
-                if (days < EXPIRY_INFO_DAYS) {
-                    Severity s = days < EXPIRY_WARNING_DAYS ? Severity.WARNING : Severity.INFO;
+                int warnDays = result.transport().certWarnDays();
+                int critDays = result.transport().certCritDays();
+                if (days < Math.max(EXPIRY_INFO_DAYS, warnDays)) {
+                    Severity s = days < critDays ? Severity.CRITICAL
+                            : days < warnDays ? Severity.WARNING : Severity.INFO;
                     out.add(finding("certificate-expiring", s, Category.TLS_FAILURE, Optional.empty(),
                             Optional.empty(), "Certificate expires in " + days + " day" + (days == 1 ? "" : "s"),
                             "The certificate of " + host + " (" + subject + ") expires on " + leaf.get().notAfter()
@@ -486,8 +506,11 @@ public final class Rules {
                         "Enable TLS 1.2 and 1.3 on the mail server.",
                         Actor.RECEIVING_ADMIN, Optional.of(host), Optional.of(SmtpPhase.TLS_HANDSHAKE)));
             }
+            // Weak keys and signatures of the leaf and intermediates come from the chain report
+            // (certificateChains); a result without one (composed by hand) is judged on the leaf's summary.
             Optional<CertificateSummary> leaf = Observations.leaf(session);
-            if (leaf.isPresent() && leaf.get().publicKeyAlgorithm().toUpperCase(Locale.ROOT).startsWith("RSA")
+            if (Observations.transport(result, session).isEmpty() && leaf.isPresent()
+                    && leaf.get().publicKeyAlgorithm().toUpperCase(Locale.ROOT).startsWith("RSA")
                     && leaf.get().publicKeyBits() > 0 && leaf.get().publicKeyBits() < MIN_RSA_BITS) {
                 out.add(finding("weak-key", Severity.WARNING, Category.TLS_FAILURE, Optional.empty(),
                         Optional.empty(), "Weak certificate key",
@@ -498,6 +521,260 @@ public final class Rules {
             }
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- DANE, MTA-STS, TLS-RPT
+
+    /** What a DANE-validating sender does with each server (RFC 7672): a deferral is critical. */
+    List<Finding> dane(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        for (SessionResult session : result.sessions()) {
+            Optional<HostTransport> t = Observations.transport(result, session);
+            if (t.isEmpty()) {
+                continue;
+            }
+            DaneVerdict dane = t.get().dane();
+            String host = Observations.hostLabel(session);
+            Optional<TlsaLookup> lookup = result.transport().tlsaOf(session.hostName());
+            String tlsaName = lookup.map(TlsaLookup::tlsaName).orElse("_" + session.address().getPort() + "._tcp."
+                    + session.hostName());
+            String paste = dane.presentedKeyRecord().map(r -> " The key the server presents is \"" + tlsaName
+                    + ". IN TLSA " + r + "\".").orElse("");
+            if (dane.outcome() == DaneVerdict.Outcome.DEFERS) {
+                boolean noStartTls = session.tls().isEmpty() && !session.capabilitiesBeforeTls().startTls()
+                        && !session.capabilitiesBeforeTls().extensions().isEmpty();
+                boolean lookupFailed = lookup.map(l -> l.failure().isPresent()).orElse(false);
+                String id = lookupFailed ? "dane-tlsa-lookup-failed" : noStartTls ? "dane-starttls-missing"
+                        : session.tls().isEmpty() ? "dane-no-tls" : "dane-no-match";
+                String remedy = switch (id) {
+                    case "dane-tlsa-lookup-failed" -> "Make " + tlsaName + " resolve with valid DNSSEC signatures.";
+                    case "dane-starttls-missing" -> "Enable STARTTLS on " + session.hostName()
+                            + " (or remove its TLSA records first, then wait out their TTL).";
+                    case "dane-no-tls" -> "Make TLS work on " + session.hostName() + ": DANE senders never fall back "
+                            + "to clear text.";
+                    default -> "Publish a TLSA record for the certificate in use (or put the matching certificate "
+                            + "back)." + paste + " Keep the old and the new record during a key change.";
+                };
+                out.add(finding(id, Severity.CRITICAL, Category.TLS_FAILURE, Optional.empty(), Optional.empty(),
+                        "DANE senders defer mail to this host", "DANE sender: defers. " + capitalise(dane.reason())
+                                + ".", remedy, Actor.RECEIVING_ADMIN, Optional.of(host),
+                        Optional.of(SmtpPhase.TLS_HANDSHAKE)));
+            } else if (dane.outcome() == DaneVerdict.Outcome.DELIVERS && dane.matched().isPresent()
+                    && lookup.map(l -> l.records().stream().filter(r -> r.usage() == 2 || r.usage() == 3).count() == 1)
+                            .orElse(false)) {
+                out.add(finding("dane-single-record", Severity.INFO, Category.TLS_FAILURE, Optional.empty(),
+                        Optional.empty(), "Only one usable TLSA record", "DANE sender: delivers ("
+                                + dane.reason() + "). With a single record, a new key or certificate makes DANE "
+                                + "senders defer until the TLSA record is updated and its TTL has passed.",
+                        "Before changing the key, publish a second TLSA record for the next key (RFC 7671 §8.1)."
+                                + paste, Actor.RECEIVING_ADMIN, Optional.of(host),
+                        Optional.of(SmtpPhase.TLS_HANDSHAKE)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What an MTA-STS sender does (RFC 8461 §4, §5): every MX of the plan must match the policy, and every session
+     * must offer STARTTLS with a certificate valid for its name. Under enforce a miss is critical; under testing a
+     * warning.
+     */
+    List<Finding> mtaSts(ProbeResult result) {
+        Optional<MtaStsPolicy> policy = result.transport().mtaSts().flatMap(MtaStsResult::activePolicy);
+        if (policy.isEmpty()) {
+            return List.of();
+        }
+        MtaStsPolicy p = policy.get();
+        boolean enforce = p.mode() == MtaStsPolicy.Mode.ENFORCE;
+        List<Finding> out = new ArrayList<>();
+        result.dns().ifPresent(plan -> {
+            for (MxHost mx : plan.hosts()) {
+                if (p.matchingPattern(mx.name()).isEmpty()) {
+                    out.add(finding("mta-sts-mx-not-in-policy", enforce ? Severity.CRITICAL : Severity.WARNING,
+                            Category.TLS_FAILURE, Optional.empty(), Optional.empty(),
+                            "MX host missing from the MTA-STS policy",
+                            "MX " + mx.preference() + " " + mx.name() + " matches no mx pattern of the " + p.mode()
+                                    .name().toLowerCase(Locale.ROOT) + " policy (" + String.join(", ", p.mx()) + "): "
+                                    + (enforce ? "MTA-STS senders refuse to deliver to it." : "in testing mode senders "
+                                            + "deliver anyway and report the failure."),
+                            "Add \"mx: " + mx.name() + "\" (or a matching \"*.\" pattern) to the policy and change "
+                                    + "the id of the _mta-sts TXT record, or remove the MX.",
+                            Actor.RECEIVING_ADMIN, Optional.of(mx.name()), Optional.of(SmtpPhase.DNS_MX)));
+                }
+            }
+        });
+        for (SessionResult session : result.sessions()) {
+            Optional<HostTransport> t = Observations.transport(result, session);
+            if (t.isEmpty()) {
+                continue;
+            }
+            MtaStsVerdict v = t.get().mtaSts();
+            List<String> transportFailures = v.failures().stream().filter(f -> !f.contains("matches no mx pattern"))
+                    .toList();
+            if (transportFailures.isEmpty()) {
+                continue;
+            }
+            boolean refuses = v.outcome() == MtaStsVerdict.Outcome.REFUSES;
+            out.add(finding(refuses ? "mta-sts-refused" : "mta-sts-testing-failure",
+                    refuses ? Severity.CRITICAL : Severity.WARNING, Category.TLS_FAILURE, Optional.empty(),
+                    Optional.empty(), refuses ? "MTA-STS senders refuse to deliver to this host"
+                            : "This host fails the MTA-STS policy (testing mode)",
+                    "MTA-STS sender: " + (refuses ? "refuses" : "delivers, and reports a failure") + ". "
+                            + capitalise(String.join("; ", transportFailures)) + ".",
+                    "Offer STARTTLS on " + session.hostName() + " with a certificate from a public CA that names "
+                            + session.hostName() + ", including the intermediate chain.",
+                    Actor.RECEIVING_ADMIN, Optional.of(Observations.hostLabel(session)),
+                    Optional.of(session.tls().isPresent() ? SmtpPhase.TLS_HANDSHAKE : SmtpPhase.EHLO)));
+        }
+        return out;
+    }
+
+    /** MTA-STS or DANE without TLS-RPT: delivery failures they cause are never reported to the domain (RFC 8460). */
+    List<Finding> tlsReporting(ProbeResult result) {
+        boolean mtaSts = result.transport().mtaSts().flatMap(MtaStsResult::activePolicy).isPresent();
+        boolean dane = result.transport().tlsa().stream().anyMatch(TlsaLookup::daneApplies);
+        if (!mtaSts && !dane) {
+            return List.of();
+        }
+        Optional<PostureCheck> rpt = result.posture().stream().filter(c -> c.id().equals("tls-rpt")).findFirst();
+        if (rpt.isEmpty() || rpt.get().status() == PostureCheck.Status.PASS
+                || rpt.get().status() == PostureCheck.Status.ERROR) {
+            return List.of();
+        }
+        String uses = mtaSts && dane ? "MTA-STS and DANE" : mtaSts ? "MTA-STS" : "DANE";
+        return List.of(finding("tls-rpt-missing", Severity.WARNING, Category.TLS_FAILURE, Optional.empty(),
+                Optional.empty(), uses + " without TLS reporting",
+                "The domain uses " + uses + " but has no valid TLS-RPT record (" + rpt.get().subject() + "): when a "
+                        + "certificate, TLSA record or policy goes wrong, senders defer or refuse mail and nobody is "
+                        + "told.",
+                "Publish \"" + rpt.get().subject() + ". IN TXT \\\"v=TLSRPTv1; rua=mailto:tls-reports@"
+                        + result.target().domain() + "\\\"\" (RFC 8460).",
+                Actor.RECEIVING_ADMIN, Optional.empty(), Optional.empty()));
+    }
+
+    /** Chain shape: missing intermediates (never fetched: a finding), order, weak keys and signatures, must-staple. */
+    List<Finding> certificateChains(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        for (SessionResult session : result.sessions()) {
+            Optional<HostTransport> t = Observations.transport(result, session);
+            if (t.isEmpty() || session.tls().isEmpty()) {
+                continue;
+            }
+            ChainReport chain = t.get().chain();
+            String host = Observations.hostLabel(session);
+            Optional<String> hostOpt = Optional.of(host);
+            Optional<SmtpPhase> phase = Optional.of(SmtpPhase.TLS_HANDSHAKE);
+            chain.missingIssuer().ifPresent(issuer -> out.add(finding("certificate-chain-incomplete",
+                    Severity.WARNING, Category.TLS_FAILURE, Optional.empty(), Optional.empty(),
+                    "Intermediate certificate missing",
+                    host + " does not send the certificate of " + issuer + ", which issued its chain, and no trust "
+                            + "anchor is that issuer. Browsers may fetch it (AIA); mail servers do not, so their "
+                            + "verification fails.",
+                    "Configure the full chain (the server's certificate followed by the intermediates) on "
+                            + session.hostName() + ".", Actor.RECEIVING_ADMIN, hostOpt, phase)));
+            if (!chain.ordered()) {
+                out.add(finding("certificate-chain-order", Severity.INFO, Category.TLS_FAILURE, Optional.empty(),
+                        Optional.empty(), "Certificate chain out of order",
+                        host + " sends its chain in an order where a certificate is not followed by its issuer; "
+                                + "TLS 1.2 requires that order (RFC 5246 §7.4.2) and some clients fail on it.",
+                        "List the server's certificate first, then each issuer in turn.",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase));
+            }
+            List<String> keys = chain.weaknesses().stream().filter(w -> w.contains("-bit RSA key")).toList();
+            List<String> sigs = chain.weaknesses().stream().filter(w -> w.contains("signed with")).toList();
+            if (!keys.isEmpty()) {
+                out.add(finding("weak-key", Severity.WARNING, Category.TLS_FAILURE, Optional.empty(),
+                        Optional.empty(), "Weak certificate key",
+                        "In the chain of " + host + ", " + String.join("; ", keys) + "; at least " + MIN_RSA_BITS
+                                + " bits are expected.",
+                        "Issue a new certificate with a 2048-bit (or larger) RSA key or an ECDSA P-256 key.",
+                        Actor.RECEIVING_ADMIN, hostOpt, phase));
+            }
+            if (!sigs.isEmpty()) {
+                out.add(finding("weak-signature", Severity.WARNING, Category.TLS_FAILURE, Optional.empty(),
+                        Optional.empty(), "Weak certificate signature",
+                        "In the chain of " + host + ", " + String.join("; ", sigs) + "; SHA-1 and MD5 signatures "
+                                + "can be forged and are rejected by current TLS libraries.",
+                        "Have the certificate reissued with a SHA-256 signature.", Actor.RECEIVING_ADMIN, hostOpt,
+                        phase));
+            }
+            Observations.leaf(session).filter(CertificateSummary::mustStaple).ifPresent(l -> out.add(finding(
+                    "certificate-must-staple", Severity.INFO, Category.TLS_FAILURE, Optional.empty(),
+                    Optional.empty(), "Certificate requires OCSP stapling",
+                    "The certificate of " + host + " carries the TLS Feature \"must-staple\" extension (RFC 7633): "
+                            + "clients that honour it refuse the connection whenever the server fails to staple a "
+                            + "fresh OCSP response, and few MTAs staple.",
+                    "Make sure the mail server staples OCSP responses, or use a certificate without must-staple.",
+                    Actor.RECEIVING_ADMIN, hostOpt, phase)));
+        }
+        return out;
+    }
+
+    /** Firewall SMTP inspection and TLS interception: signatures in the banner, the EHLO reply and the certificate. */
+    List<Finding> middleboxes(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        Set<String> mxNames = result.dns().map(plan -> plan.hosts().stream().map(h -> h.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toSet())).orElse(Set.of());
+        for (SessionResult session : result.sessions()) {
+            String host = Observations.hostLabel(session);
+            Optional<String> hostOpt = Optional.of(host);
+            Optional<SmtpReply> banner = session.steps().stream().filter(st -> st.phase() == SmtpPhase.BANNER)
+                    .flatMap(st -> st.reply().stream()).findFirst();
+            if (banner.isPresent() && banner.get().code() == 220 && MASKED.matcher(banner.get().text()).matches()) {
+                out.add(finding("banner-masked", Severity.WARNING, Category.PROTOCOL_ERROR, Optional.of(220),
+                        Optional.empty(), "Greeting masked by a firewall",
+                        host + " greets with \"220 " + banner.get().text().strip() + "\": the asterisks are the "
+                                + "signature of a firewall's SMTP inspection (Cisco ASA/PIX \"fixup smtp\", "
+                                + "\"inspect esmtp\"), which also tends to strip STARTTLS and break ESMTP.",
+                        "Turn off SMTP inspection on the firewall in front of " + session.hostName() + ".",
+                        Actor.NETWORK, hostOpt, Optional.of(SmtpPhase.BANNER)));
+            }
+            List<String> scrubbed = session.capabilitiesBeforeTls().extensions().stream()
+                    .map(EhloCapabilities.Extension::keyword).filter(k -> SCRUBBED.matcher(k).matches()).toList();
+            if (!scrubbed.isEmpty() && !session.capabilitiesBeforeTls().startTls()) {
+                boolean strict = Observations.transport(result, session).map(t ->
+                        t.dane().outcome() == DaneVerdict.Outcome.DEFERS
+                                || t.mtaSts().outcome() == MtaStsVerdict.Outcome.REFUSES).orElse(false);
+                out.add(finding("starttls-stripped", strict ? Severity.CRITICAL : Severity.WARNING,
+                        Category.TLS_FAILURE, Optional.empty(), Optional.empty(),
+                        "STARTTLS removed by a middlebox",
+                        host + " announces " + String.join(", ", scrubbed) + " where STARTTLS belongs: a firewall "
+                                + "rewrites the EHLO reply (SMTP inspection), so no sender can use TLS"
+                                + (strict ? ", and DANE or MTA-STS senders will not deliver." : "."),
+                        "Turn off SMTP/ESMTP inspection on the firewall in front of " + session.hostName()
+                                + " (for example \"no inspect esmtp\" on Cisco ASA).",
+                        Actor.NETWORK, hostOpt, Optional.of(SmtpPhase.EHLO)));
+            }
+            if (session.tls().isPresent() && !session.tls().get().trust().nameMatches() && !mxNames.isEmpty()) {
+                Optional<CertificateSummary> leaf = Observations.leaf(session);
+                // RFC 6125 wildcards are the same single left-most label as MTA-STS patterns.
+                boolean anyMx = leaf.isPresent() && leaf.get().subjectAltNames().stream()
+                        .filter(san -> san.startsWith("DNS:")).map(san -> san.substring(4))
+                        .anyMatch(san -> mxNames.stream().anyMatch(n -> MtaStsPolicy.matches(san, n)));
+                if (!anyMx) {
+                    out.add(finding("certificate-names-no-mx", Severity.WARNING, Category.TLS_FAILURE,
+                            Optional.empty(), Optional.empty(), "Certificate names no MX host",
+                            "The certificate of " + host + " names " + leaf.map(l -> String.join(", ",
+                                    l.subjectAltNames())).orElse("nothing") + ", none of the MX hosts ("
+                                    + String.join(", ", mxNames) + "). Likely a hosting platform's default "
+                                    + "certificate, a shared IP answering for another name, or a TLS-intercepting "
+                                    + "middlebox.",
+                            "Install a certificate for " + session.hostName() + " on the server that answers at "
+                                    + Observations.addressText(session.address()) + ".",
+                            Actor.RECEIVING_ADMIN, hostOpt, Optional.of(SmtpPhase.TLS_HANDSHAKE)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** "220 ****...": what Cisco's SMTP inspection leaves of a greeting. */
+    private static final java.util.regex.Pattern MASKED = java.util.regex.Pattern.compile("[*\\s]*\\*{4,}[*\\s0-9]*");
+    /** "XXXXXXXA" and similar: the EHLO keyword a firewall writes over STARTTLS. */
+    private static final java.util.regex.Pattern SCRUBBED = java.util.regex.Pattern.compile("(?i)X{4,}[A-Z]?|X+A+");
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     // ---------------------------------------------------------------- protocol, EHLO, AUTH
@@ -622,7 +899,7 @@ public final class Rules {
             } else {
                 category = switch (check.id()) {
                     case "spf", "dmarc", "dkim", "ptr" -> Category.SENDER_UNAUTHENTICATED;
-                    case "mta-sts", "tls-rpt", "tlsa" -> Category.TLS_FAILURE;
+                    case "mta-sts", "mta-sts-policy", "tls-rpt", "tlsa" -> Category.TLS_FAILURE;
                     default -> Category.DNS_FAILURE;
                 };
             }
@@ -648,6 +925,7 @@ public final class Rules {
             case "mta-sts" -> "MTA-STS record";
             case "tls-rpt" -> "TLS-RPT record";
             case "tlsa" -> "DANE TLSA record";
+            case "mta-sts-policy" -> "MTA-STS policy";
             case "ptr" -> "Reverse DNS (PTR) of the MX address";
             case "helo-name" -> "Server name in banner/EHLO";
             default -> check.id();

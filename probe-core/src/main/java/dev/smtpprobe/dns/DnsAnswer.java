@@ -1,6 +1,7 @@
 package dev.smtpprobe.dns;
 
 import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.DnssecResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -17,10 +18,18 @@ import java.util.Optional;
  * @param authenticated the answer carried the DNSSEC AD bit. Trust it only from a local validating resolver.
  * @param failure why there is no answer (NXDOMAIN, SERVFAIL, timeout...); empty for an answer or NODATA
  * @param elapsed time from the first query sent to the answer
+ * @param dnssec the DNSSEC status of the answer (of the whole alias chain); {@link DnssecResult#NOT_VALIDATED}
+ *        for lookups that were not asked to be validated
  */
 public record DnsAnswer<T>(
         String name, String type, List<T> records, List<String> aliases, boolean authenticated,
-        Optional<DnsFailure> failure, Duration elapsed) {
+        Optional<DnsFailure> failure, Duration elapsed, DnssecResult dnssec) {
+
+    /** An answer that was not validated. */
+    public DnsAnswer(String name, String type, List<T> records, List<String> aliases, boolean authenticated,
+            Optional<DnsFailure> failure, Duration elapsed) {
+        this(name, type, records, aliases, authenticated, failure, elapsed, DnssecResult.NOT_VALIDATED);
+    }
 
     public DnsAnswer {
         Objects.requireNonNull(name);
@@ -29,6 +38,7 @@ public record DnsAnswer<T>(
         aliases = List.copyOf(aliases);
         Objects.requireNonNull(failure);
         Objects.requireNonNull(elapsed);
+        Objects.requireNonNull(dnssec);
     }
 
     /** The name exists but holds no record of this type. */

@@ -1,11 +1,15 @@
 package dev.smtpprobe.dns;
 
 import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.DnssecResult;
+import dev.smtpprobe.model.TlsaRecord;
+import dev.smtpprobe.model.TransportSecurityOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -56,20 +60,15 @@ public final class DnsClient {
     public record Mx(int preference, String exchange) {
     }
 
-    /** A TLSA record (RFC 6698) with its association data in lower-case hex. */
-    public record Tlsa(int usage, int selector, int matchingType, String data) {
-        @Override
-        public String toString() {
-            return usage + " " + selector + " " + matchingType + " " + data;
-        }
-    }
-
     private static final int MAX_ALIAS_HOPS = 8;
 
     private final List<InetSocketAddress> servers;
     private final List<SimpleResolver> resolvers;
     private final Duration timeout;
     private final int retries;
+    /** Resolvers of their own for the validator, whose EDNS settings it changes. */
+    private final List<SimpleResolver> validationResolvers;
+    private final DnssecValidator dnssec;
 
     private DnsClient(Builder b) {
         this.servers = List.copyOf(b.servers.isEmpty() ? systemServers() : b.servers);
@@ -86,6 +85,22 @@ public final class DnsClient {
             rs.add(r);
         }
         this.resolvers = List.copyOf(rs);
+        List<SimpleResolver> vs = new ArrayList<>();
+        for (InetSocketAddress server : servers) {
+            SimpleResolver r = new SimpleResolver(server);
+            r.setTimeout(timeout);
+            vs.add(r);
+        }
+        this.validationResolvers = List.copyOf(vs);
+        this.dnssec = DnssecValidator.create(b.dnssecMode, new ValidatorHead(), b.trustAnchorFile);
+    }
+
+    /**
+     * Null when {@code file} holds usable DS or DNSKEY trust anchors, else why not (for a one-line usage error
+     * before any lookup).
+     */
+    public static Optional<String> trustAnchorProblem(Path file) {
+        return DnssecValidator.checkTrustAnchorFile(file);
     }
 
     public static Builder builder() {
@@ -152,38 +167,61 @@ public final class DnsClient {
     }
 
     public CompletableFuture<DnsAnswer<Mx>> mx(String name) {
-        return query(name, Type.MX, r -> {
-            MXRecord mx = (MXRecord) r;
-            return new Mx(mx.getPriority(), display(mx.getTarget()));
-        });
+        return query(name, Type.MX, DnsClient::mxOf, false);
     }
 
     /** A or AAAA records of {@code name}, by {@code ipv6}. */
     public CompletableFuture<DnsAnswer<InetAddress>> addresses(String name, boolean ipv6) {
         return ipv6
-                ? query(name, Type.AAAA, r -> ((AAAARecord) r).getAddress())
-                : query(name, Type.A, r -> ((ARecord) r).getAddress());
+                ? query(name, Type.AAAA, r -> ((AAAARecord) r).getAddress(), false)
+                : query(name, Type.A, r -> ((ARecord) r).getAddress(), false);
     }
 
     /** TXT records, each one's strings joined without separators (RFC 7208 §3.3, RFC 8461 §3.1). */
     public CompletableFuture<DnsAnswer<String>> txt(String name) {
-        return query(name, Type.TXT, r -> String.join("", ((TXTRecord) r).getStrings()));
+        return query(name, Type.TXT, r -> String.join("", ((TXTRecord) r).getStrings()), false);
     }
 
-    public CompletableFuture<DnsAnswer<Tlsa>> tlsa(String name) {
-        return query(name, Type.TLSA, r -> {
-            TLSARecord t = (TLSARecord) r;
-            return new Tlsa(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(),
-                    HexFormat.of().formatHex(t.getCertificateAssociationData()));
-        });
+    public CompletableFuture<DnsAnswer<TlsaRecord>> tlsa(String name) {
+        return query(name, Type.TLSA, DnsClient::tlsaOf, false);
+    }
+
+    /** TLSA records with the DNSSEC status of the answer (validated as the builder's DNSSEC mode says). */
+    public CompletableFuture<DnsAnswer<TlsaRecord>> validatedTlsa(String name) {
+        return query(name, Type.TLSA, DnsClient::tlsaOf, true);
+    }
+
+    /** MX records with the DNSSEC status of the answer. */
+    public CompletableFuture<DnsAnswer<Mx>> validatedMx(String name) {
+        return query(name, Type.MX, DnsClient::mxOf, true);
+    }
+
+    /** A or AAAA records with the DNSSEC status of the answer (and of every CNAME on the way). */
+    public CompletableFuture<DnsAnswer<InetAddress>> validatedAddresses(String name, boolean ipv6) {
+        return ipv6
+                ? query(name, Type.AAAA, r -> ((AAAARecord) r).getAddress(), true)
+                : query(name, Type.A, r -> ((ARecord) r).getAddress(), true);
+    }
+
+    private static TlsaRecord tlsaOf(org.xbill.DNS.Record r) {
+        TLSARecord t = (TLSARecord) r;
+        return new TlsaRecord(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(),
+                HexFormat.of().formatHex(t.getCertificateAssociationData()));
+    }
+
+    private static Mx mxOf(org.xbill.DNS.Record r) {
+        MXRecord mx = (MXRecord) r;
+        return new Mx(mx.getPriority(), display(mx.getTarget()));
     }
 
     /** PTR records of an address (its in-addr.arpa or ip6.arpa name). */
     public CompletableFuture<DnsAnswer<String>> ptr(InetAddress address) {
-        return query(display(ReverseMap.fromAddress(address)), Type.PTR, r -> display(((PTRRecord) r).getTarget()));
+        return query(display(ReverseMap.fromAddress(address)), Type.PTR, r -> display(((PTRRecord) r).getTarget()),
+                false);
     }
 
-    private <T> CompletableFuture<DnsAnswer<T>> query(String name, int type, Function<org.xbill.DNS.Record, T> convert) {
+    private <T> CompletableFuture<DnsAnswer<T>> query(String name, int type, Function<org.xbill.DNS.Record, T> convert,
+            boolean validate) {
         long start = System.nanoTime();
         String typeName = Type.string(type);
         Name qname;
@@ -194,21 +232,31 @@ public final class DnsClient {
                     Optional.of(new DnsFailure(DnsFailure.Kind.OTHER, name, typeName, e.getMessage())),
                     Duration.ofNanos(System.nanoTime() - start)));
         }
-        return chase(qname, qname, type, convert, new ArrayList<>(), start);
+        return chase(qname, qname, type, convert, new ArrayList<>(), start, validate,
+                validate ? null : DnssecResult.NOT_VALIDATED);
     }
 
     /** Asks for {@code current} and follows CNAMEs, re-asking when the server left the chain unfinished. */
+    /**
+     * @param soFar the DNSSEC status of the hops asked before this one (null before the first validated hop)
+     */
     private <T> CompletableFuture<DnsAnswer<T>> chase(
             Name original, Name current, int type, Function<org.xbill.DNS.Record, T> convert, List<String> aliases,
-            long start) {
+            long start, boolean validate, DnssecResult soFar) {
         String name = display(original);
         String typeName = Type.string(type);
-        return send(current, type, 0, 0).handle((response, error) -> {
+        CompletableFuture<DnssecValidator.Exchange> sent = validate
+                ? dnssec.send(newQuery(current, type), q -> sendMessage(q, 0, 0, resolvers))
+                : send(current, type, 0, 0).thenApply(m -> new DnssecValidator.Exchange(m, DnssecResult.NOT_VALIDATED));
+        return sent.handle((exchange, error) -> {
             if (error != null) {
                 DnsFailure f = failureOf(unwrap(error), name, typeName);
+                DnssecResult lost = new DnssecResult(DnssecResult.Status.INDETERMINATE, "no answer: " + f.message());
                 return CompletableFuture.completedFuture(new DnsAnswer<T>(name, typeName, List.of(), aliases, false,
-                        Optional.of(f), elapsedSince(start)));
+                        Optional.of(f), elapsedSince(start), validate ? lost : DnssecResult.NOT_VALIDATED));
             }
+            Message response = exchange.response();
+            DnssecResult status = soFar == null ? exchange.dnssec() : soFar.worse(exchange.dnssec());
             boolean ad = response.getHeader().getFlag(Flags.AD);
             int rcode = response.getRcode();
             // Only records on the alias chain that starts at the name asked are accepted: anything else in the
@@ -225,7 +273,7 @@ public final class DnsClient {
                 }
                 if (!found.isEmpty()) {
                     return CompletableFuture.completedFuture(new DnsAnswer<>(name, typeName, found, aliases, ad,
-                            Optional.<DnsFailure>empty(), elapsedSince(start)));
+                            Optional.<DnsFailure>empty(), elapsedSince(start), status));
                 }
                 Optional<org.xbill.DNS.Record> cname = answer.stream()
                         .filter(r -> r.getName().equals(here) && r.getType() == Type.CNAME)
@@ -240,19 +288,22 @@ public final class DnsClient {
                 return CompletableFuture.completedFuture(new DnsAnswer<T>(name, typeName, List.of(), aliases, ad,
                         Optional.of(new DnsFailure(DnsFailure.Kind.OTHER, name, typeName,
                                 "CNAME chain longer than " + MAX_ALIAS_HOPS + " links")),
-                        elapsedSince(start)));
+                        elapsedSince(start), status));
             }
             if (!at.equals(current) && rcode == Rcode.NOERROR && !hasNegativeProof(response)) {
                 // The chain leads out of what this answer covers: ask for the alias target.
-                return chase(original, at, type, convert, aliases, start);
+                return chase(original, at, type, convert, aliases, start, validate, validate ? status : soFar);
             }
             if (rcode == Rcode.NOERROR) {
                 return CompletableFuture.completedFuture(new DnsAnswer<T>(name, typeName, List.of(), aliases, ad,
-                        Optional.<DnsFailure>empty(), elapsedSince(start)));
+                        Optional.<DnsFailure>empty(), elapsedSince(start), status));
             }
-            DnsFailure f = failureOfRcode(rcode, name, typeName, aliases);
+            DnsFailure f = status.status() == DnssecResult.Status.BOGUS
+                    ? new DnsFailure(DnsFailure.Kind.SERVFAIL, name, typeName,
+                            "DNSSEC validation of " + typeName + " " + name + " failed (bogus): " + status.reason())
+                    : failureOfRcode(rcode, name, typeName, aliases);
             return CompletableFuture.completedFuture(new DnsAnswer<T>(name, typeName, List.of(), aliases, ad,
-                    Optional.of(f), elapsedSince(start)));
+                    Optional.of(f), elapsedSince(start), status));
         }).thenCompose(Function.identity());
     }
 
@@ -265,8 +316,16 @@ public final class DnsClient {
      * error moves to the next attempt; so does SERVFAIL or REFUSED when another resolver is left to ask.
      */
     private CompletableFuture<Message> send(Name qname, int type, int attempt, int resolverIndex) {
+        return sendMessage(newQuery(qname, type), attempt, resolverIndex, resolvers);
+    }
+
+    private static Message newQuery(Name qname, int type) {
+        return Message.newQuery(org.xbill.DNS.Record.newRecord(qname, type, DClass.IN));
+    }
+
+    private CompletableFuture<Message> sendMessage(Message query, int attempt, int resolverIndex,
+            List<SimpleResolver> resolvers) {
         SimpleResolver resolver = resolvers.get(resolverIndex % resolvers.size());
-        Message query = Message.newQuery(org.xbill.DNS.Record.newRecord(qname, type, DClass.IN));
         CompletableFuture<Message> sent;
         try {
             sent = resolver.sendAsync(query).toCompletableFuture();
@@ -276,11 +335,12 @@ public final class DnsClient {
         return sent.handle((response, error) -> {
             boolean more = attempt < retries;
             if (error != null) {
-                return more ? send(qname, type, attempt + 1, resolverIndex + 1) : CompletableFuture.<Message>failedFuture(error);
+                return more ? sendMessage(query, attempt + 1, resolverIndex + 1, resolvers)
+                        : CompletableFuture.<Message>failedFuture(error);
             }
             int rcode = response.getRcode();
             if ((rcode == Rcode.SERVFAIL || rcode == Rcode.REFUSED) && more && resolvers.size() > 1) {
-                return send(qname, type, attempt + 1, resolverIndex + 1);
+                return sendMessage(query, attempt + 1, resolverIndex + 1, resolvers);
             }
             return CompletableFuture.completedFuture(response);
         }).thenCompose(Function.identity());
@@ -343,7 +403,61 @@ public final class DnsClient {
         return s.length() > 1 && s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
+    /**
+     * The validator's view of the resolvers: its questions (DS, DNSKEY and the answers it checks) get the same
+     * resolvers, timeout and retries as every other lookup.
+     */
+    private final class ValidatorHead implements org.xbill.DNS.Resolver {
+        @Override
+        public void setPort(int port) {
+            validationResolvers.forEach(r -> r.setPort(port));
+        }
+
+        @Override
+        public void setTCP(boolean flag) {
+            validationResolvers.forEach(r -> r.setTCP(flag));
+        }
+
+        @Override
+        public void setIgnoreTruncation(boolean flag) {
+            validationResolvers.forEach(r -> r.setIgnoreTruncation(flag));
+        }
+
+        @Override
+        public void setEDNS(int version, int payloadSize, int flags, List<org.xbill.DNS.EDNSOption> options) {
+            validationResolvers.forEach(r -> r.setEDNS(version, payloadSize, flags, options));
+        }
+
+        @Override
+        public void setTSIGKey(org.xbill.DNS.TSIG key) {
+            validationResolvers.forEach(r -> r.setTSIGKey(key));
+        }
+
+        @Override
+        public void setTimeout(Duration t) {
+            // the client's own timeout stays in force
+        }
+
+        @Override
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Message> sendAsync(Message query) {
+            return sendMessage(query, 0, 0, validationResolvers);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Message> sendAsync(Message query,
+                java.util.concurrent.Executor executor) {
+            return sendAsync(query);
+        }
+    }
+
     public static final class Builder {
+        private TransportSecurityOptions.DnssecMode dnssecMode = TransportSecurityOptions.DnssecMode.VALIDATE;
+        private Optional<Path> trustAnchorFile = Optional.empty();
         private List<InetSocketAddress> servers = List.of();
         private Duration timeout = Duration.ofSeconds(5);
         private int retries = 2;
@@ -376,6 +490,13 @@ public final class DnsClient {
                 throw new IllegalArgumentException("DNS retries must be 0..10: " + v);
             }
             this.retries = v;
+            return this;
+        }
+
+        /** How validated lookups judge DNSSEC (default: validate locally from the IANA root anchor). */
+        public Builder dnssec(TransportSecurityOptions.DnssecMode mode, Optional<Path> trustAnchorFile) {
+            this.dnssecMode = Objects.requireNonNull(mode);
+            this.trustAnchorFile = Objects.requireNonNull(trustAnchorFile);
             return this;
         }
 

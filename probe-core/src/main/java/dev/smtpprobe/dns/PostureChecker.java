@@ -4,6 +4,9 @@ import dev.smtpprobe.model.DnsFailure;
 import dev.smtpprobe.model.MxHost;
 import dev.smtpprobe.model.PostureCheck;
 import dev.smtpprobe.model.Addresses;
+import dev.smtpprobe.model.DnssecResult;
+import dev.smtpprobe.model.TlsaLookup;
+import dev.smtpprobe.model.TlsaRecord;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -47,15 +51,21 @@ public final class PostureChecker {
 
     /** TLSA for each exchanger with addresses, then PTR and forward confirmation for each distinct address. */
     public CompletableFuture<List<PostureCheck>> hostChecks(List<MxHost> hosts, int port) {
-        List<CompletableFuture<PostureCheck>> checks = new ArrayList<>();
-        Set<String> names = new LinkedHashSet<>();
+        return new TlsaResolver(dns).lookupAll(hosts, port).thenCombine(ptrChecks(hosts), (tlsa, ptr) -> {
+            List<PostureCheck> out = new ArrayList<>();
+            tlsa.forEach(t -> out.add(tlsaCheck(t)));
+            out.addAll(ptr);
+            return out;
+        });
+    }
+
+    /** PTR and forward confirmation for each distinct address of the hosts. */
+    public CompletableFuture<List<PostureCheck>> ptrChecks(List<MxHost> hosts) {
         Set<InetAddress> addresses = new LinkedHashSet<>();
         for (MxHost h : hosts) {
-            if (!h.addresses().isEmpty() && names.add(h.name())) {
-                checks.add(tlsa(h.name(), port));
-            }
             addresses.addAll(h.addresses());
         }
+        List<CompletableFuture<PostureCheck>> checks = new ArrayList<>();
         for (InetAddress a : addresses) {
             checks.add(ptr(a));
         }
@@ -66,35 +76,100 @@ public final class PostureChecker {
         return SpfAnalyzer.check(dns, MxResolver.stripDot(domain));
     }
 
-    // ---- DMARC (RFC 7489 §6.3, §6.4) ----
+    // ---- DMARC (RFC 7489 §6.3, §6.4, §6.6.3) ----
 
+    /**
+     * The most labels a DMARC lookup walks up from the From domain before giving up. DMARCbis's tree walk uses
+     * the same bound (it also starts at most this many labels from the top), which keeps a long name from turning
+     * one check into many queries.
+     */
+    static final int DMARC_MAX_WALK = 8;
+
+    /**
+     * The DMARC record that governs mail from {@code domain}: {@code _dmarc.<domain>}, else the record of its
+     * organisational domain (RFC 7489 §6.6.3).
+     *
+     * <p>The organisational domain is found by walking up the labels (DMARCbis's tree walk) instead of with the
+     * Public Suffix List: the walk needs no list to ship and keep current, gives the same answer for every name
+     * below a registrable domain, and never asks at a single-label TLD. Its one difference from the PSL, asking
+     * at a multi-label public suffix such as {@code co.uk}, costs one NXDOMAIN answer. The first parent that
+     * publishes a record is the organisational domain's; its {@code sp=} (else {@code p=}) is the policy that
+     * applies to the subdomain.
+     */
     public CompletableFuture<PostureCheck> dmarc(String domain) {
-        String name = "_dmarc." + MxResolver.stripDot(domain);
-        return dns.txt(name).thenApply(answer -> {
+        String d = MxResolver.stripDot(domain);
+        String name = "_dmarc." + d;
+        return dns.txt(name).thenCompose(answer -> {
             if (answer.isLookupError()) {
-                return lookupError("dmarc", name, answer);
+                return CompletableFuture.completedFuture(lookupError("dmarc", name, answer));
             }
-            List<String> candidates = answer.records().stream()
-                    .filter(t -> t.toLowerCase(Locale.ROOT).contains("v=dmarc"))
-                    .toList();
-            if (candidates.isEmpty()) {
-                return new PostureCheck("dmarc", name, PostureCheck.Status.WARN,
-                        "No DMARC record at " + name + ": receivers apply no policy to mail forged in the domain's "
-                                + "name, and large mailbox providers expect one from senders (a parent domain's "
-                                + "record may still apply).", answer.records(),
-                        "Publish \"v=DMARC1; p=none; rua=mailto:dmarc-reports@" + MxResolver.stripDot(domain)
-                                + "\" to start collecting reports, then move to quarantine or reject.");
+            List<String> candidates = dmarcCandidates(answer);
+            if (!candidates.isEmpty()) {
+                return CompletableFuture.completedFuture(dmarcAt(name, candidates, Optional.empty()));
             }
-            if (candidates.size() > 1) {
-                return new PostureCheck("dmarc", name, PostureCheck.Status.FAIL, candidates.size()
-                        + " DMARC records: receivers then ignore DMARC for the domain (RFC 7489 §6.6.3).", candidates,
-                        "Keep exactly one v=DMARC1 record.");
-            }
-            return dmarcRecord(name, candidates.get(0));
+            return dmarcOfParents(d, parentDomains(d), 0, answer.records());
         });
     }
 
-    private static PostureCheck dmarcRecord(String name, String record) {
+    /** The parents of {@code domain} to walk, nearest first, never a single-label TLD. */
+    static List<String> parentDomains(String domain) {
+        List<String> out = new ArrayList<>();
+        String[] labels = domain.split("\\.");
+        for (int i = 1; i < labels.length - 1 && out.size() < DMARC_MAX_WALK; i++) {
+            out.add(String.join(".", java.util.Arrays.copyOfRange(labels, i, labels.length)));
+        }
+        return out;
+    }
+
+    private CompletableFuture<PostureCheck> dmarcOfParents(String domain, List<String> parents, int index,
+            List<String> ownRecords) {
+        if (index >= parents.size()) {
+            return CompletableFuture.completedFuture(dmarcMissing(domain, ownRecords));
+        }
+        String parent = parents.get(index);
+        String name = "_dmarc." + parent;
+        return dns.txt(name).thenCompose(answer -> {
+            List<String> candidates = dmarcCandidates(answer);
+            if (answer.isLookupError() || candidates.isEmpty()) {
+                // A failure higher up is not the subdomain's problem: keep walking, as a receiver would.
+                return dmarcOfParents(domain, parents, index + 1, ownRecords);
+            }
+            return CompletableFuture.completedFuture(dmarcAt(name, candidates, Optional.of(domain)));
+        });
+    }
+
+    private static List<String> dmarcCandidates(DnsAnswer<String> answer) {
+        return answer.records().stream().filter(t -> t.toLowerCase(Locale.ROOT).contains("v=dmarc")).toList();
+    }
+
+    private static PostureCheck dmarcMissing(String domain, List<String> records) {
+        String name = "_dmarc." + domain;
+        return new PostureCheck("dmarc", name, PostureCheck.Status.WARN,
+                "No DMARC record at " + name + " nor at any parent domain: receivers apply no policy to mail "
+                        + "forged in the domain's name, and large mailbox providers expect one from senders.",
+                records, "Publish \"v=DMARC1; p=none; rua=mailto:dmarc-reports@" + domain
+                        + "\" to start collecting reports, then move to quarantine or reject.");
+    }
+
+    /** @param subdomain the From domain when the record was found at its organisational domain */
+    private static PostureCheck dmarcAt(String name, List<String> candidates, Optional<String> subdomain) {
+        if (candidates.size() > 1) {
+            return new PostureCheck("dmarc", name, PostureCheck.Status.FAIL, candidates.size()
+                    + " DMARC records: receivers then ignore DMARC for the domain (RFC 7489 §6.6.3).", candidates,
+                    "Keep exactly one v=DMARC1 record.");
+        }
+        PostureCheck own = dmarcRecord(name, candidates.get(0), subdomain.isPresent());
+        if (subdomain.isEmpty()) {
+            return own;
+        }
+        String org = name.substring("_dmarc.".length());
+        return new PostureCheck("dmarc", name, own.status(), "No record at _dmarc." + subdomain.get()
+                + "; the organisational domain " + org + "'s record applies (RFC 7489 §6.6.3): " + own.summary(),
+                own.records(), own.remedy());
+    }
+
+    /** @param forSubdomain judge the subdomain policy ({@code sp=}, else {@code p=}) rather than {@code p=} */
+    private static PostureCheck dmarcRecord(String name, String record, boolean forSubdomain) {
         List<String> errors = new ArrayList<>();
         Map<String, String> tags = new LinkedHashMap<>();
         String[] parts = record.split(";", -1);
@@ -176,17 +251,18 @@ public final class PostureChecker {
                     "Fix the record's syntax (RFC 7489 §6.3), for example \"v=DMARC1; p=quarantine; rua=mailto:reports@"
                             + name.substring("_dmarc.".length()) + "\".");
         }
-        String policy = p.toLowerCase(Locale.ROOT);
+        String policy = (forSubdomain && sp != null ? sp : p).toLowerCase(Locale.ROOT);
+        String policyTag = forSubdomain && sp != null ? "sp" : "p";
         String reports = tags.containsKey("rua") ? "aggregate reports go to " + tags.get("rua")
                 : "no aggregate reports are requested (no rua=)";
         if (policy.equals("none")) {
             return new PostureCheck("dmarc", name, PostureCheck.Status.WARN,
-                    "DMARC policy is p=none: forged mail is only reported, not refused; " + reports + ".",
+                    "DMARC policy is " + policyTag + "=none: forged mail is only reported, not refused; " + reports + ".",
                     List.of(record), "Once reports show legitimate mail passes, move to p=quarantine, then p=reject.");
         }
         String partial = pct != null && !pct.equals("100") ? " applied to " + pct + "% of failing mail" : "";
         return new PostureCheck("dmarc", name, PostureCheck.Status.PASS,
-                "DMARC policy is p=" + policy + partial + "; " + reports + ".", List.of(record), "");
+                "DMARC policy is " + policyTag + "=" + policy + partial + "; " + reports + ".", List.of(record), "");
     }
 
     // ---- MTA-STS (RFC 8461 §3.1) and TLS-RPT (RFC 8460 §3) discovery records ----
@@ -229,9 +305,26 @@ public final class PostureChecker {
                                 + ".", List.of(record), "Publish \"v=STSv1; id=<new id>;\" (RFC 8461 §3.1).");
             }
             return new PostureCheck("mta-sts", name, PostureCheck.Status.PASS,
-                    "MTA-STS is announced (policy id " + id + "); the policy itself at https://mta-sts." + d
-                            + "/.well-known/mta-sts.txt is not fetched by this check.", List.of(record), "");
+                    "MTA-STS is announced (policy id " + id + "); the policy at https://mta-sts." + d
+                            + "/.well-known/mta-sts.txt is judged by the mta-sts-policy check.", List.of(record), "");
         });
+    }
+
+    /**
+     * The {@code id=} of the one valid {@code v=STSv1} record among TXT records, as a sender decides whether a
+     * policy is announced (RFC 8461 §3.1: records not starting with v=STSv1 are discarded; not exactly one left,
+     * or an invalid one, means no policy).
+     */
+    public static Optional<String> mtaStsRecordId(List<String> txtRecords) {
+        List<String> candidates = txtRecords.stream()
+                .filter(t -> t.trim().toLowerCase(Locale.ROOT).startsWith("v=sts")).toList();
+        if (candidates.size() != 1 || !candidates.get(0).trim().startsWith("v=STSv1")) {
+            return Optional.empty();
+        }
+        List<String> errors = new ArrayList<>();
+        Map<String, String> fields = fields(candidates.get(0), errors, STS_KEY, STS_VALUE);
+        String id = fields.get("id");
+        return errors.isEmpty() && id != null && STS_ID.matcher(id).matches() ? Optional.of(id) : Optional.empty();
     }
 
     public CompletableFuture<PostureCheck> tlsRpt(String domain) {
@@ -311,58 +404,95 @@ public final class PostureChecker {
 
     // ---- TLSA (RFC 6698, RFC 7672) ----
 
-    /** TLSA at {@code _<port>._tcp.<host>}, with the AD bit the resolver reported. */
+    /** The TLSA records of one host and what DNSSEC says about them (see {@link #tlsaCheck(TlsaLookup)}). */
     public CompletableFuture<PostureCheck> tlsa(String host, int port) {
-        String name = "_" + port + "._tcp." + MxResolver.stripDot(host);
-        return dns.tlsa(name).thenApply(answer -> {
-            if (answer.isLookupError()) {
-                return new PostureCheck("tlsa", name, PostureCheck.Status.ERROR,
-                        "The TLSA lookup failed: " + answer.failure().get().message()
-                                + ". DANE senders treat such a host as unreachable (RFC 7672 §2.2).", List.of(),
-                        "Make the TLSA name resolvable, with valid DNSSEC signatures if the zone is signed.");
-            }
-            if (answer.records().isEmpty()) {
-                return new PostureCheck("tlsa", name, PostureCheck.Status.INFO,
-                        "No TLSA record: DANE is not used for " + MxResolver.stripDot(host) + " (DANE is optional).",
-                        List.of(), "To authenticate TLS to this host, sign the zone with DNSSEC and publish a "
-                                + "\"3 1 1\" TLSA record (RFC 7672).");
-            }
-            List<String> records = answer.records().stream().map(DnsClient.Tlsa::toString).toList();
-            List<String> errors = new ArrayList<>();
-            boolean usable = false;
-            for (DnsClient.Tlsa t : answer.records()) {
-                String problem = tlsaProblem(t);
-                if (problem != null) {
-                    errors.add("\"" + t + "\": " + problem);
-                } else if (t.usage() == 2 || t.usage() == 3) {
-                    usable = true;
-                }
-            }
-            if (!errors.isEmpty()) {
-                return new PostureCheck("tlsa", name, PostureCheck.Status.FAIL,
-                        "Malformed TLSA record: " + String.join("; ", errors) + ".", records,
-                        "Publish TLSA data of the right length, preferably \"3 1 1 <SHA-256 of the SPKI>\".");
-            }
-            if (!answer.authenticated()) {
-                return new PostureCheck("tlsa", name, PostureCheck.Status.WARN,
-                        "TLSA records found, but the answer was not DNSSEC-validated (no AD bit from the resolver): "
-                                + "DANE senders ignore TLSA without a secure answer. (The AD bit is only as "
-                                + "trustworthy as the path to a validating resolver.)", records,
-                        "Sign the zone with DNSSEC, or query through a validating resolver to confirm.");
-            }
-            if (!usable) {
-                return new PostureCheck("tlsa", name, PostureCheck.Status.WARN,
-                        "Only PKIX-TA/PKIX-EE (usage 0/1) TLSA records, which SMTP senders may treat as unusable "
-                                + "(RFC 7672 §3.1.3).", records, "Publish a DANE-EE \"3 1 1\" or DANE-TA \"2 0 1\" record.");
-            }
-            String rollover = records.size() == 1 ? " Only one record: publish the next key's TLSA before a "
-                    + "certificate change (RFC 7672 §8.1)." : "";
-            return new PostureCheck("tlsa", name, PostureCheck.Status.PASS,
-                    "DANE TLSA published and DNSSEC-validated (AD bit set by the resolver)." + rollover, records, "");
-        });
+        return new TlsaResolver(dns).lookup(host, port).thenApply(PostureChecker::tlsaCheck);
     }
 
-    private static String tlsaProblem(DnsClient.Tlsa t) {
+    /**
+     * Judges the DNS side of DANE for one host: TLSA only takes effect when its answer is DNSSEC-secure (and the
+     * host's addresses are too), so the check tells an unsigned zone (TLSA ignored: a misconfiguration), a bogus
+     * answer (DANE senders defer: critical) and an answer that could not be judged (not the domain's fault) apart.
+     * Whether the records match the server's certificate is judged per session, after the TLS handshake.
+     */
+    public static PostureCheck tlsaCheck(TlsaLookup t) {
+        String name = t.tlsaName();
+        String host = t.host();
+        List<String> records = t.records().stream().map(TlsaRecord::toString).toList();
+        DnssecResult.Status status = t.tlsaDnssec().status();
+        if (status == DnssecResult.Status.BOGUS) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.FAIL,
+                    "The TLSA answer is DNSSEC-bogus (" + t.tlsaDnssec().reason() + "): DANE senders treat " + host
+                            + " as unreachable and defer mail to it (RFC 7672 §2.1.1).", records,
+                    "Re-sign the zone (or fix the DS at the parent) so the TLSA records validate; check with "
+                            + "\"delv TLSA " + name + "\".");
+        }
+        if (t.failure().isPresent()) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.ERROR,
+                    "The TLSA lookup failed: " + t.failure().get()
+                            + ". DANE senders treat such a host as unreachable (RFC 7672 §2.2).", List.of(),
+                    "Make the TLSA name resolvable, with valid DNSSEC signatures if the zone is signed.");
+        }
+        if (t.records().isEmpty()) {
+            String why = switch (status) {
+                case SECURE -> " (securely denied)";
+                case INSECURE -> " (the zone is not DNSSEC-signed)";
+                default -> "";
+            };
+            return new PostureCheck("tlsa", name, PostureCheck.Status.INFO,
+                    "No TLSA record" + why + ": DANE is not used for " + host + " (DANE is optional).", List.of(),
+                    "To authenticate TLS to this host, sign the zone with DNSSEC and publish a \"3 1 1\" TLSA "
+                            + "record (RFC 7672).");
+        }
+        List<String> errors = new ArrayList<>();
+        boolean usable = false;
+        for (TlsaRecord r : t.records()) {
+            String problem = tlsaProblem(r);
+            if (problem != null) {
+                errors.add("\"" + r + "\": " + problem);
+            } else if (r.usage() == 2 || r.usage() == 3) {
+                usable = true;
+            }
+        }
+        if (!errors.isEmpty()) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.FAIL,
+                    "Malformed TLSA record: " + String.join("; ", errors) + ".", records,
+                    "Publish TLSA data of the right length, preferably \"3 1 1 <SHA-256 of the SPKI>\".");
+        }
+        if (status == DnssecResult.Status.INSECURE) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.WARN,
+                    "TLSA records are published, but the zone is not DNSSEC-signed (" + t.tlsaDnssec().reason()
+                            + "): TLSA has no effect, DANE senders ignore it and use opportunistic TLS.", records,
+                    "Sign the zone with DNSSEC and publish its DS at the parent, or remove the TLSA records.");
+        }
+        if (status == DnssecResult.Status.INDETERMINATE) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.INFO,
+                    "TLSA records are published, but their DNSSEC status could not be judged ("
+                            + t.tlsaDnssec().reason() + "); this says nothing against the domain.", records,
+                    "Validate locally (leave out --dnssec-resolver) or give a trust anchor that covers the zone.");
+        }
+        if (!t.addressDnssec().secure()) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.WARN,
+                    "The TLSA records are DNSSEC-secure, but the address records of " + host + " are not ("
+                            + t.addressDnssec() + "): DANE senders do not use TLSA found through an insecure "
+                            + "address (RFC 7672 §2.2.2).", records,
+                    "Sign the zone that holds the A/AAAA records of " + host + ".");
+        }
+        if (!usable) {
+            return new PostureCheck("tlsa", name, PostureCheck.Status.WARN,
+                    "Only PKIX-TA/PKIX-EE (usage 0/1) TLSA records, which SMTP senders treat as unusable "
+                            + "(RFC 7672 §3.1.3): DANE senders require TLS but authenticate nothing.", records,
+                    "Publish a DANE-EE \"3 1 1\" or DANE-TA \"2 0 1\" record.");
+        }
+        String via = t.baseDomain().equals(host) ? "" : " (TLSA base domain " + t.baseDomain() + ", the CNAME target)";
+        String rollover = records.size() == 1 ? " Only one record: publish the next key's TLSA before a "
+                + "certificate change (RFC 7672 §8.1)." : "";
+        return new PostureCheck("tlsa", name, PostureCheck.Status.PASS,
+                "DANE TLSA published and DNSSEC-secure" + via + "; DANE senders will require TLS authenticated "
+                        + "by it." + rollover, records, "");
+    }
+
+    private static String tlsaProblem(TlsaRecord t) {
         if (t.usage() > 3) {
             return "unknown certificate usage " + t.usage();
         }

@@ -20,6 +20,7 @@ import java.util.OptionalLong;
  * @param dnsRetries DNS attempts after the first
  * @param posture run the DNS posture checks (SPF, DMARC, MTA-STS, TLS-RPT, TLSA, PTR, HELO name)
  * @param shuffleSeed seeds the shuffle of equal-preference MX hosts, for repeatable runs; empty for random
+ * @param transportSecurity how DNSSEC, DANE, MTA-STS and certificates are judged
  */
 public record ProbeRequest(
         ProbeTarget target,
@@ -30,7 +31,8 @@ public record ProbeRequest(
         Duration dnsTimeout,
         int dnsRetries,
         boolean posture,
-        OptionalLong shuffleSeed) {
+        OptionalLong shuffleSeed,
+        TransportSecurityOptions transportSecurity) {
 
     public ProbeRequest {
         Objects.requireNonNull(target);
@@ -39,6 +41,7 @@ public record ProbeRequest(
         resolvers = List.copyOf(resolvers);
         Objects.requireNonNull(dnsTimeout);
         Objects.requireNonNull(shuffleSeed);
+        Objects.requireNonNull(transportSecurity);
         if (dnsTimeout.isNegative() || dnsTimeout.isZero()) {
             throw new IllegalArgumentException("DNS timeout must be positive: " + dnsTimeout);
         }
@@ -80,6 +83,7 @@ public record ProbeRequest(
         b.dnsRetries = dnsRetries;
         b.posture = posture;
         b.shuffleSeed = shuffleSeed;
+        b.transportSecurity = transportSecurity;
         return b;
     }
 
@@ -92,6 +96,7 @@ public record ProbeRequest(
         private int dnsRetries = 2;
         private boolean posture = true;
         private OptionalLong shuffleSeed = OptionalLong.empty();
+        private TransportSecurityOptions transportSecurity = TransportSecurityOptions.DEFAULTS;
 
         private Builder(ProbeTarget target) {
             this.target = Objects.requireNonNull(target);
@@ -106,10 +111,11 @@ public record ProbeRequest(
         public Builder posture(boolean v) { this.posture = v; return this; }
         public Builder shuffleSeed(long v) { this.shuffleSeed = OptionalLong.of(v); return this; }
         public Builder randomShuffle() { this.shuffleSeed = OptionalLong.empty(); return this; }
+        public Builder transportSecurity(TransportSecurityOptions v) { this.transportSecurity = v; return this; }
 
         public ProbeRequest build() {
             return new ProbeRequest(target, sessionOptions(), addressFamily, allMx, resolvers, dnsTimeout, dnsRetries,
-                    posture, shuffleSeed);
+                    posture, shuffleSeed, transportSecurity);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param sessions every connection attempted, in order
  * @param posture DNS posture checks (empty for a SERVER target or when posture was not asked)
  * @param allMx every MX and address was probed, not only until one worked
+ * @param transport DNSSEC, DANE and MTA-STS findings and the per-session sender verdicts
  */
 public record ProbeResult(
         ProbeTarget target,
@@ -21,10 +22,18 @@ public record ProbeResult(
         Optional<MxPlan> dns,
         List<SessionResult> sessions,
         List<PostureCheck> posture,
-        boolean allMx) {
+        boolean allMx,
+        TransportSecurity transport) {
+
+    /** A result without transport-security verdicts. */
+    public ProbeResult(ProbeTarget target, Instant startedAt, Duration elapsed, Optional<MxPlan> dns,
+            List<SessionResult> sessions, List<PostureCheck> posture, boolean allMx) {
+        this(target, startedAt, elapsed, dns, sessions, posture, allMx, TransportSecurity.NONE);
+    }
 
     public ProbeResult {
         sessions = List.copyOf(sessions);
         posture = List.copyOf(posture);
+        java.util.Objects.requireNonNull(transport);
     }
 }

@@ -20,6 +20,18 @@ import dev.smtpprobe.model.PostureCheck;
 import dev.smtpprobe.dns.PostureChecker;
 import dev.smtpprobe.model.EhloCapabilities;
 import dev.smtpprobe.model.SmtpReply;
+import dev.smtpprobe.dns.DnsAnswer;
+import dev.smtpprobe.dns.TlsaResolver;
+import dev.smtpprobe.mtasts.MtaStsChecks;
+import dev.smtpprobe.mtasts.MtaStsFetcher;
+import io.netty.channel.EventLoopGroup;
+import dev.smtpprobe.model.DnssecResult;
+import dev.smtpprobe.model.HostTransport;
+import dev.smtpprobe.model.MtaStsResult;
+import dev.smtpprobe.model.TlsaLookup;
+import dev.smtpprobe.model.TransportSecurity;
+import dev.smtpprobe.model.TransportSecurityOptions;
+import dev.smtpprobe.tls.TrustEvaluator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -53,13 +65,23 @@ public final class DomainProber {
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final Function<SessionRequest, CompletableFuture<SessionResult>> sessions;
+    private final MtaStsFetcher mtaSts;
 
     /**
+     * A prober that cannot fetch MTA-STS policies (it has no event loop to do it on): the policy is reported as
+     * not fetched.
+     *
      * @param sessions runs one SMTP session and always completes with its result (the engine's
      *        {@code SmtpProber::session}); a future that fails is recorded as an INTERNAL_ERROR session
      */
     public DomainProber(Function<SessionRequest, CompletableFuture<SessionResult>> sessions) {
+        this(sessions, null);
+    }
+
+    /** @param group the event loop group the MTA-STS policy is fetched on (the engine's own) */
+    public DomainProber(Function<SessionRequest, CompletableFuture<SessionResult>> sessions, EventLoopGroup group) {
         this.sessions = Objects.requireNonNull(sessions);
+        this.mtaSts = new MtaStsFetcher(group);
     }
 
     public CompletableFuture<ProbeResult> probe(ProbeRequest request) {
@@ -93,8 +115,12 @@ public final class DomainProber {
     private CompletableFuture<ProbeResult> run(ProbeRequest request, ProbeEventListener events, Instant startedAt,
             long start) {
         ProbeTarget target = request.target();
+        TransportSecurityOptions security = request.transportSecurity();
         DnsClient dns = DnsClient.builder().resolvers(request.resolvers()).timeout(request.dnsTimeout())
-                .retries(request.dnsRetries()).build();
+                .retries(request.dnsRetries()).dnssec(security.dnssec(), security.trustAnchorFile()).build();
+        // Trust anchors are read here, on the caller's thread: the judging at the end runs wherever the probe ends.
+        TrustEvaluator anchors = request.session().caFile().map(TrustEvaluator::fromPemFile)
+                .orElseGet(TrustEvaluator::jdkDefault);
         Random random = request.shuffleSeed().isPresent() ? new Random(request.shuffleSeed().getAsLong()) : new Random();
         MxResolver mx = new MxResolver(dns, random, events);
         int port = target.port();
@@ -122,30 +148,88 @@ public final class DomainProber {
                         ? Optional.of(new MxPlan(target.domain(), MxPlan.Kind.FAILED, List.of(h), h.addressFailure()))
                         : Optional.empty();
                 return walk(request, List.of(h), port).thenApply(done -> new ProbeResult(target, startedAt,
-                        Duration.ofNanos(System.nanoTime() - start), plan, done, List.of(), request.allMx()));
+                        Duration.ofNanos(System.nanoTime() - start), plan, done, List.of(), request.allMx(),
+                        transport(request, done, Optional.empty(), List.of(), Optional.empty(), anchors, startedAt)));
             });
         }
 
         PostureChecker posture = new PostureChecker(dns);
+        TlsaResolver tlsa = new TlsaResolver(dns);
         CompletableFuture<List<PostureCheck>> domainChecks = request.posture()
                 ? posture.domainChecks(target.domain()) : CompletableFuture.completedFuture(List.of());
+        CompletableFuture<Optional<DnssecResult>> mxDnssec = request.posture()
+                ? tlsa.mxDnssec(target.domain()).thenApply(Optional::of)
+                : CompletableFuture.completedFuture(Optional.empty());
+        CompletableFuture<Optional<MtaStsResult>> mtaSts = request.posture()
+                ? mtaStsPolicy(request, dns, anchors) : CompletableFuture.completedFuture(Optional.empty());
         return mx.resolve(target.domain(), request.addressFamily()).thenCompose(plan -> {
             boolean deliverable = plan.kind() == MxPlan.Kind.MX || plan.kind() == MxPlan.Kind.IMPLICIT;
-            CompletableFuture<List<PostureCheck>> hostChecks = request.posture() && deliverable
-                    ? posture.hostChecks(plan.hosts(), port) : CompletableFuture.completedFuture(List.of());
+            boolean hostPosture = request.posture() && deliverable;
+            CompletableFuture<List<TlsaLookup>> tlsaLookups = hostPosture
+                    ? tlsa.lookupAll(plan.hosts(), port) : CompletableFuture.completedFuture(List.of());
+            CompletableFuture<List<PostureCheck>> hostChecks = hostPosture
+                    ? tlsaLookups.thenCombine(posture.ptrChecks(plan.hosts()), (t, ptr) -> concat(
+                            t.stream().map(PostureChecker::tlsaCheck).toList(), ptr))
+                    : CompletableFuture.completedFuture(List.of());
             CompletableFuture<List<SessionResult>> walked = deliverable
                     ? walk(request, plan.hosts(), port) : CompletableFuture.completedFuture(List.of());
-            return walked.thenCombine(domainChecks.thenCombine(hostChecks, DomainProber::concat), (done, checks) -> {
+            CompletableFuture<List<PostureCheck>> checks = domainChecks.thenCombine(hostChecks, DomainProber::concat);
+            return CompletableFuture.allOf(walked, checks, mxDnssec, mtaSts, tlsaLookups).thenApply(v -> {
+                List<SessionResult> done = walked.join();
                 // A domain that does not exist has no posture to speak of: its missing SPF or DMARC is noise.
                 boolean nxdomain = plan.failure().map(f -> f.kind() == DnsFailure.Kind.NXDOMAIN).orElse(false);
-                List<PostureCheck> all = new ArrayList<>(nxdomain ? List.of() : checks);
+                List<PostureCheck> all = new ArrayList<>(nxdomain ? List.of() : checks.join());
                 if (request.posture()) {
-                    all.addAll(heloNameChecks(done, checks));
+                    all.addAll(heloNameChecks(done, checks.join()));
+                    mtaSts.join().flatMap(MtaStsChecks::policyCheck).ifPresent(all::add);
                 }
                 return new ProbeResult(target, startedAt, Duration.ofNanos(System.nanoTime() - start),
-                        Optional.of(plan), done, all, request.allMx());
+                        Optional.of(plan), done, all, request.allMx(), transport(request, done, mxDnssec.join(),
+                                tlsaLookups.join(), nxdomain ? Optional.empty() : mtaSts.join(), anchors, startedAt));
             });
         });
+    }
+
+    /** The strict senders' verdicts for every session, and what DNS told them. */
+    private static TransportSecurity transport(ProbeRequest request, List<SessionResult> sessions,
+            Optional<DnssecResult> mxDnssec, List<TlsaLookup> tlsa, Optional<MtaStsResult> mtaSts,
+            TrustEvaluator anchors, Instant now) {
+        List<HostTransport> hosts = new ArrayList<>();
+        for (SessionResult s : sessions) {
+            Optional<TlsaLookup> lookup = tlsa.stream().filter(t -> t.host().equalsIgnoreCase(s.hostName()))
+                    .findFirst();
+            hosts.add(TransportJudge.judge(s, request.target().domain(), mxDnssec, lookup, mtaSts, anchors, now));
+        }
+        TransportSecurityOptions o = request.transportSecurity();
+        return new TransportSecurity(o.dnssec(), mxDnssec, tlsa, mtaSts, hosts, o.certWarnDays(), o.certCritDays());
+    }
+
+    /**
+     * The MTA-STS policy as a sender finds it: the {@code _mta-sts} TXT record first (RFC 8461 §3.1), then, when
+     * it announces a policy, the HTTPS fetch, with {@code mta-sts.DOMAIN} resolved through the probe's resolvers.
+     */
+    private CompletableFuture<Optional<MtaStsResult>> mtaStsPolicy(ProbeRequest request, DnsClient dns,
+            TrustEvaluator anchors) {
+        String domain = normalise(request.target().domain());
+        TransportSecurityOptions o = request.transportSecurity();
+        return dns.txt("_mta-sts." + domain).thenCompose(txt -> {
+            Optional<String> id = PostureChecker.mtaStsRecordId(txt.records());
+            if (id.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.of(new MtaStsResult(domain,
+                        "https://mta-sts." + domain + MtaStsFetcher.PATH, Optional.empty(),
+                        MtaStsResult.Fetch.NOT_ANNOUNCED, Optional.empty(), Optional.empty(), List.of(),
+                        Duration.ZERO)));
+            }
+            return mtaSts.fetch(domain, id, host -> addressesOf(dns, host), anchors, o.mtaStsTimeout(),
+                    o.mtaStsPolicyPortForTesting().orElse(443)).thenApply(Optional::of);
+        });
+    }
+
+    /** A, else AAAA records of a host, through the probe's DNS client. */
+    private static CompletableFuture<List<InetAddress>> addressesOf(DnsClient dns, String host) {
+        return dns.addresses(host, false).thenCompose(a -> !a.records().isEmpty()
+                ? CompletableFuture.completedFuture(a.records())
+                : dns.addresses(host, true).thenApply(DnsAnswer::records));
     }
 
     /** Tries each address of each host in order; stops at the first that answers, unless allMx. */

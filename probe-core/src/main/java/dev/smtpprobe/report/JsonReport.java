@@ -31,6 +31,15 @@ import dev.smtpprobe.model.ReplyFlag;
 import dev.smtpprobe.model.SmtpReply;
 import dev.smtpprobe.model.CertificateSummary;
 import dev.smtpprobe.model.TlsSessionInfo;
+import dev.smtpprobe.model.ChainReport;
+import dev.smtpprobe.model.DaneVerdict;
+import dev.smtpprobe.model.DnssecResult;
+import dev.smtpprobe.model.HostTransport;
+import dev.smtpprobe.model.MtaStsResult;
+import dev.smtpprobe.model.MtaStsVerdict;
+import dev.smtpprobe.model.TlsaLookup;
+import dev.smtpprobe.model.TransportSecurity;
+import dev.smtpprobe.model.TransportSecurityOptions;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -96,6 +105,7 @@ public final class JsonReport {
         root.put("messageId", primary.flatMap(SessionResult::messageId).orElse(null));
         ArrayNode posture = root.putArray("posture");
         result.posture().forEach(p -> posture.add(posture(p)));
+        root.set("transport", transport(result.transport()));
         ObjectNode timings = root.putObject("timings");
         timings.put("totalMillis", Timings.millis(result.elapsed()));
         ObjectNode perPhase = timings.putObject("perPhase");
@@ -201,6 +211,10 @@ public final class JsonReport {
             nn.put("phase", note.phase().id());
             nn.put("detail", note.detail());
         }
+        Optional<HostTransport> t = Observations.transport(result, s);
+        n.set("dane", orNull(t.map(h -> dane(h.dane()))));
+        n.set("mtaSts", orNull(t.map(h -> mtaStsVerdict(h.mtaSts()))));
+        n.set("chain", orNull(t.map(h -> chain(h.chain()))));
         if (options.transcript()) {
             ArrayNode transcript = n.putArray("transcript");
             for (TranscriptLine line : Redaction.transcript(s.transcript())) {
@@ -317,6 +331,9 @@ public final class JsonReport {
             cn.put("signatureAlgorithm", c.signatureAlgorithm());
             cn.put("sha256", c.sha256Fingerprint());
             cn.put("selfSigned", c.selfSigned());
+            cn.put("spkiSha256", c.spkiSha256().isEmpty() ? null : c.spkiSha256());
+            cn.put("mustStaple", c.mustStaple());
+            cn.put("certificateAuthority", c.certificateAuthority());
         }
         return n;
     }
@@ -348,6 +365,86 @@ public final class JsonReport {
         ArrayNode records = n.putArray("records");
         p.records().forEach(records::add);
         n.put("remedy", p.remedy());
+        return n;
+    }
+
+    private static ObjectNode transport(TransportSecurity t) {
+        ObjectNode n = NODES.objectNode();
+        n.put("dnssecMode", t.dnssecMode() == TransportSecurityOptions.DnssecMode.VALIDATE ? "validate" : "resolver-ad");
+        n.set("mxDnssec", orNull(t.mxDnssec().map(JsonReport::dnssec)));
+        ArrayNode tlsa = n.putArray("tlsa");
+        for (TlsaLookup l : t.tlsa()) {
+            ObjectNode ln = tlsa.addObject();
+            ln.put("host", l.host());
+            ln.put("port", l.port());
+            ln.put("baseDomain", l.baseDomain());
+            ln.put("name", l.tlsaName());
+            ArrayNode records = ln.putArray("records");
+            l.records().forEach(r -> records.add(r.toString()));
+            ln.set("dnssec", dnssec(l.tlsaDnssec()));
+            ln.set("addressDnssec", dnssec(l.addressDnssec()));
+            ln.put("daneApplies", l.daneApplies());
+            ln.put("failure", l.failure().orElse(null));
+        }
+        n.set("mtaSts", orNull(t.mtaSts().map(JsonReport::mtaSts)));
+        ObjectNode thresholds = n.putObject("certificateThresholds");
+        thresholds.put("warnDays", t.certWarnDays());
+        thresholds.put("critDays", t.certCritDays());
+        return n;
+    }
+
+    private static ObjectNode dnssec(DnssecResult d) {
+        ObjectNode n = NODES.objectNode();
+        n.put("status", d.status().name().toLowerCase(Locale.ROOT));
+        n.put("reason", d.reason());
+        return n;
+    }
+
+    private static ObjectNode mtaSts(MtaStsResult m) {
+        ObjectNode n = NODES.objectNode();
+        n.put("domain", m.domain());
+        n.put("url", m.url());
+        n.put("recordId", m.recordId().orElse(null));
+        n.put("fetch", m.fetch().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        n.put("httpStatus", m.httpStatus().orElse(null));
+        n.set("policy", orNull(m.policy().map(p -> {
+            ObjectNode pn = NODES.objectNode();
+            pn.put("mode", p.mode().name().toLowerCase(Locale.ROOT));
+            ArrayNode mx = pn.putArray("mx");
+            p.mx().forEach(mx::add);
+            pn.put("maxAgeSeconds", p.maxAgeSeconds());
+            return pn;
+        })));
+        ArrayNode problems = n.putArray("problems");
+        m.problems().forEach(problems::add);
+        n.put("elapsedMillis", Timings.millis(m.elapsed()));
+        return n;
+    }
+
+    private static ObjectNode dane(DaneVerdict d) {
+        ObjectNode n = NODES.objectNode();
+        n.put("outcome", d.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        n.put("reason", d.reason());
+        n.put("matchedRecord", d.matched().map(Object::toString).orElse(null));
+        n.put("presentedKeyRecord", d.presentedKeyRecord().orElse(null));
+        return n;
+    }
+
+    private static ObjectNode mtaStsVerdict(MtaStsVerdict v) {
+        ObjectNode n = NODES.objectNode();
+        n.put("outcome", v.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        n.put("reason", v.reason());
+        ArrayNode failures = n.putArray("failures");
+        v.failures().forEach(failures::add);
+        return n;
+    }
+
+    private static ObjectNode chain(ChainReport c) {
+        ObjectNode n = NODES.objectNode();
+        n.put("ordered", c.ordered());
+        n.put("missingIssuer", c.missingIssuer().orElse(null));
+        ArrayNode weaknesses = n.putArray("weaknesses");
+        c.weaknesses().forEach(weaknesses::add);
         return n;
     }
 

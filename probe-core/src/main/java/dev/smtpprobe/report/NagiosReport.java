@@ -4,7 +4,6 @@ import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.diagnosis.Diagnosis;
 import dev.smtpprobe.diagnosis.Finding;
 import dev.smtpprobe.diagnosis.Observations;
-import dev.smtpprobe.diagnosis.Rules;
 import dev.smtpprobe.diagnosis.Severity;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.SessionResult;
@@ -61,8 +60,9 @@ public final class NagiosReport {
         perf.add("total=" + seconds(result.elapsed()) + "s;;;0");
         Optional<CertificateSummary> leaf = primary.flatMap(Observations::leaf);
         leaf.ifPresent(c -> perf.add("cert_days=" + Observations.daysToExpiry(c, Observations.probeTime(result))
-                // Range syntax of the monitoring-plugins guidelines: "14:" alerts below 14, "0:" once expired.
-                + ";" + Rules.EXPIRY_WARNING_DAYS + ":;0:"));
+                // Range syntax of the monitoring-plugins guidelines: "14:" alerts below 14, "3:" below 3, as
+                // --cert-warn-days and --cert-crit-days asked.
+                + ";" + result.transport().certWarnDays() + ":;" + result.transport().certCritDays() + ":"));
         return perf;
     }
 

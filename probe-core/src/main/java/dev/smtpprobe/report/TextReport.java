@@ -20,6 +20,9 @@ import dev.smtpprobe.model.SmtpReply;
 import dev.smtpprobe.model.CertificateSummary;
 import dev.smtpprobe.model.TlsMode;
 import dev.smtpprobe.model.TlsSessionInfo;
+import dev.smtpprobe.model.DaneVerdict;
+import dev.smtpprobe.model.HostTransport;
+import dev.smtpprobe.model.MtaStsVerdict;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +63,8 @@ public final class TextReport {
         out.append('\n');
         target(out, result);
         result.dns().ifPresent(plan -> dns(out, plan));
+        result.transport().mxDnssec().ifPresent(d -> wrap(out, "  DNSSEC   ", "MX records "
+                + d.status().name().toLowerCase(Locale.ROOT) + " (" + d.reason() + ")"));
         for (SessionResult s : result.sessions()) {
             session(out, result, s);
         }
@@ -148,6 +153,7 @@ public final class TextReport {
                     .append(s.roundTrips()).append(" round trips instead of ")
                     .append(s.roundTrips() + s.pipelinedCommands()).append('\n');
         }
+        Observations.transport(result, s).ifPresent(t -> senders(out, result, s, t));
         for (var r : s.recipients()) {
             r.notTried().ifPresent(why -> wrap(out, "  Not tried  ", r.address() + ": " + why));
         }
@@ -181,6 +187,34 @@ public final class TextReport {
                 : paint(YELLOW, "chain not valid: " + t.trust().chainProblem().orElse("unknown reason")))
                 + ", " + (t.trust().nameMatches() ? paint(GREEN, "name matches") : paint(YELLOW, "name does not match"));
         out.append("  Trust      ").append(trust).append('\n');
+    }
+
+    /** Per server: what a DANE and an MTA-STS sender would do, and the TLSA record for the key presented. */
+    private void senders(StringBuilder out, ProbeResult result, SessionResult s, HostTransport t) {
+        DaneVerdict dane = t.dane();
+        String daneWord = switch (dane.outcome()) {
+            case DELIVERS -> paint(GREEN, "delivers");
+            case DEFERS -> paint(RED, "defers");
+            case NOT_USED -> "not used";
+            case UNKNOWN -> paint(YELLOW, "unknown");
+        };
+        wrap(out, "  DANE sender: ", daneWord + " (" + dane.reason() + ")");
+        MtaStsVerdict sts = t.mtaSts();
+        String stsWord = switch (sts.outcome()) {
+            case DELIVERS -> paint(GREEN, "delivers");
+            case REFUSES -> paint(RED, "refuses");
+            case DELIVERS_TESTING -> paint(YELLOW, "delivers (testing mode; enforce would refuse)");
+            case NOT_USED -> "not used";
+            case UNKNOWN -> paint(YELLOW, "unknown");
+        };
+        wrap(out, "  MTA-STS sender: ", stsWord + " (" + sts.reason() + ")");
+        if (dane.presentedKeyRecord().isPresent()) {
+            String name = result.transport().tlsaOf(s.hostName()).map(l -> l.tlsaName())
+                    .orElse("_" + (s.address() == null ? 25 : s.address().getPort()) + "._tcp." + s.hostName());
+            // One unbroken line, so it can be pasted into a zone file even where it passes the report's width.
+            out.append("  TLSA       ").append(name).append(". IN TLSA ").append(dane.presentedKeyRecord().get())
+                    .append('\n');
+        }
     }
 
     private void posture(StringBuilder out, List<PostureCheck> checks) {

@@ -1,6 +1,7 @@
 package dev.smtpprobe.tls;
 
 import dev.smtpprobe.model.CertificateSummary;
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
@@ -15,8 +16,15 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
-/** Summarises certificates for reports using only the JDK's X.509 support (no provider-specific types leak). */
+/**
+ * Summarises certificates for reports: the JDK's X.509 support, and Bouncy Castle's ASN.1 parser for what the JDK
+ * does not expose (the TLS Feature extension of RFC 7633). No provider-specific type leaks out.
+ */
 public final class CertificateInspector {
     private CertificateInspector() {
     }
@@ -40,7 +48,34 @@ public final class CertificateInspector {
                 keyBits(cert.getPublicKey()),
                 cert.getSigAlgName(),
                 sha256Fingerprint(cert),
-                selfSigned(cert));
+                selfSigned(cert),
+                DaneMatcher.spkiSha256(cert),
+                mustStaple(cert),
+                cert.getBasicConstraints() >= 0);
+    }
+
+    /** The TLS Feature extension (RFC 7633), id-pe-tlsfeature. */
+    static final String TLS_FEATURE_OID = "1.3.6.1.5.5.7.1.24";
+    /** The status_request TLS extension number: what "must-staple" asks for. */
+    private static final int STATUS_REQUEST = 5;
+
+    /** True when the certificate requires a stapled OCSP response (TLS Feature with status_request). */
+    public static boolean mustStaple(X509Certificate cert) {
+        byte[] value = cert.getExtensionValue(TLS_FEATURE_OID);
+        if (value == null) {
+            return false;
+        }
+        try {
+            ASN1Sequence features = ASN1Sequence.getInstance(JcaX509ExtensionUtils.parseExtensionValue(value));
+            for (ASN1Encodable f : features) {
+                if (f instanceof ASN1Integer i && i.intValueExact() == STATUS_REQUEST) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** SANs as "DNS:name" or "IP:address" (other types by their number), in certificate order. */

@@ -97,6 +97,29 @@ public final class TrustEvaluator {
         }
     }
 
+    /** True when a trust anchor of this evaluator issued {@code cert} (its subject is the issuer, its key verifies). */
+    public boolean issuedByAnchor(X509Certificate cert) {
+        if (trustManager.isEmpty()) {
+            return false;
+        }
+        for (X509Certificate anchor : trustManager.get().getAcceptedIssuers()) {
+            if (anchor.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
+                try {
+                    cert.verify(anchor.getPublicKey());
+                    return true;
+                } catch (GeneralSecurityException | RuntimeException e) {
+                    // same name, another key: keep looking
+                }
+            }
+        }
+        return false;
+    }
+
+    /** False when the anchors could not be loaded, so nothing can be said about missing issuers. */
+    public boolean hasAnchors() {
+        return trustManager.isPresent();
+    }
+
     /** Judges {@code chain} (leaf first) for {@code hostName} at {@code now}. */
     public TrustCheck evaluate(List<X509Certificate> chain, String hostName, Instant now) {
         if (chain.isEmpty()) {

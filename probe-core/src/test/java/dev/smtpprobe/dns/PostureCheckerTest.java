@@ -1,6 +1,7 @@
 package dev.smtpprobe.dns;
 
 import dev.smtpprobe.model.MxHost;
+import dev.smtpprobe.model.TransportSecurityOptions;
 import dev.smtpprobe.model.PostureCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -164,6 +165,35 @@ class PostureCheckerTest {
     }
 
     @Test
+    void subdomainWithoutDmarcIsCoveredByItsOrganisationalDomain() throws Exception {
+        zone.txt("_dmarc.example.test", "v=DMARC1; p=reject; rua=mailto:d@example.test");
+        PostureCheck c = get(checker().dmarc("mail.sub.example.test"));
+        assertThat(c.status()).as(c.summary()).isEqualTo(Status.PASS);
+        assertThat(c.subject()).isEqualTo("_dmarc.example.test");
+        assertThat(c.summary()).contains("No record at _dmarc.mail.sub.example.test")
+                .contains("organisational domain example.test").contains("p=reject");
+        assertThat(server.drainQueries()).extracting(FakeDnsServer.RecordedQuery::name)
+                .as("the walk stops at the first parent with a record and never asks the TLD")
+                .containsExactly("_dmarc.mail.sub.example.test", "_dmarc.sub.example.test", "_dmarc.example.test");
+    }
+
+    @Test
+    void organisationalSubdomainPolicyIsTheOneThatApplies() throws Exception {
+        zone.txt("_dmarc.example.test", "v=DMARC1; p=reject; sp=none");
+        PostureCheck c = get(checker().dmarc("sub.example.test"));
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.summary()).contains("sp=none");
+    }
+
+    @Test
+    void noDmarcAnywhereUpTheTreeIsAWarningAboutTheDomainAsked() throws Exception {
+        PostureCheck c = get(checker().dmarc("sub.example.test"));
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.subject()).isEqualTo("_dmarc.sub.example.test");
+        assertThat(c.summary()).contains("nor at any parent domain");
+    }
+
+    @Test
     void twoDmarcRecordsFail() throws Exception {
         zone.txt("_dmarc.example.test", "v=DMARC1; p=reject").txt("_dmarc.example.test", "v=DMARC1; p=none");
         assertThat(get(checker().dmarc("example.test")).status()).isEqualTo(Status.FAIL);
@@ -206,31 +236,40 @@ class PostureCheckerTest {
         assertThat(get(checker.tlsRpt("example.test")).status()).isEqualTo(Status.INFO);
     }
 
-    // ---- TLSA ----
+    // ---- TLSA through a resolver whose AD bit is trusted (signed zones and local validation: TlsaDnssecTest) ----
+
+    private PostureChecker checkerTrustingAd() {
+        server.start();
+        return new PostureChecker(DnsClient.builder().resolver(server.resolverAddress())
+                .timeout(Duration.ofSeconds(2)).retries(0)
+                .dnssec(TransportSecurityOptions.DnssecMode.RESOLVER_AD, Optional.empty()).build());
+    }
 
     @Test
     void tlsaWithAdBitPasses() throws Exception {
-        zone.tlsa("_25._tcp.mx.example.test", 3, 1, 1, SHA256);
-        server.authenticated("_25._tcp.mx.example.test");
-        PostureCheck c = get(checker().tlsa("mx.example.test", 25));
+        zone.a("mx.example.test", "127.0.0.1").tlsa("_25._tcp.mx.example.test", 3, 1, 1, SHA256);
+        server.authenticateAll(true);
+        PostureCheck c = get(checkerTrustingAd().tlsa("mx.example.test", 25));
         assertThat(c.status()).as(c.summary()).isEqualTo(Status.PASS);
         assertThat(c.records()).containsExactly("3 1 1 " + SHA256);
         assertThat(server.takeQuery().dnssecOk()).as("asked with the DO bit").isTrue();
     }
 
     @Test
-    void tlsaWithoutAdBitWarns() throws Exception {
-        zone.tlsa("_25._tcp.mx.example.test", 3, 1, 1, SHA256);
-        PostureCheck c = get(checker().tlsa("mx.example.test", 25));
-        assertThat(c.status()).isEqualTo(Status.WARN);
-        assertThat(c.summary()).contains("not DNSSEC-validated");
+    void tlsaWithoutAdBitFromAResolverTrustedForItCannotBeJudged() throws Exception {
+        zone.a("mx.example.test", "127.0.0.1").tlsa("_25._tcp.mx.example.test", 3, 1, 1, SHA256);
+        PostureCheck c = get(checkerTrustingAd().tlsa("mx.example.test", 25));
+        assertThat(c.status()).as(c.summary()).isEqualTo(Status.INFO);
+        assertThat(c.summary()).contains("could not be judged").contains("did not set the AD bit")
+                .contains("says nothing against the domain");
     }
 
     @Test
     void noTlsaIsInfoAndMalformedTlsaFails() throws Exception {
-        zone.a("mx.example.test", "127.0.0.1").tlsa("_25._tcp.bad.example.test", 3, 1, 1, "abcd");
+        zone.a("mx.example.test", "127.0.0.1").a("bad.example.test", "127.0.0.1")
+                .tlsa("_25._tcp.bad.example.test", 3, 1, 1, "abcd");
         server.authenticateAll(true);
-        PostureChecker checker = checker();
+        PostureChecker checker = checkerTrustingAd();
         assertThat(get(checker.tlsa("mx.example.test", 25)).status()).isEqualTo(Status.INFO);
         PostureCheck bad = get(checker.tlsa("bad.example.test", 25));
         assertThat(bad.status()).isEqualTo(Status.FAIL);
@@ -241,7 +280,7 @@ class PostureCheckerTest {
     void tlsaLookupFailureIsAnError() throws Exception {
         zone.tlsa("_25._tcp.mx.example.test", 3, 1, 1, SHA256);
         server.servfail("_25._tcp.mx.example.test");
-        assertThat(get(checker().tlsa("mx.example.test", 25)).status()).isEqualTo(Status.ERROR);
+        assertThat(get(checkerTrustingAd().tlsa("mx.example.test", 25)).status()).isEqualTo(Status.ERROR);
     }
 
     // ---- PTR / FCrDNS ----

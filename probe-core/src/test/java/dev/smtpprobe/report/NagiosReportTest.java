@@ -26,7 +26,7 @@ class NagiosReportTest {
         String perf = first.substring(first.indexOf(" | ") + 3);
         assertThat(perf.split(" ")).allMatch(p -> p.matches("[a-z_]+=-?[0-9.]+s?(;@?~?-?[0-9.]*:?-?[0-9.]*){0,2}(;-?[0-9.]*){0,2}"));
         assertThat(perf).contains("connect=0.008s;;;0").contains("banner=0.012s;;;0").contains("tls=0.012s;;;0")
-                .contains("total=0.420s;;;0").endsWith("cert_days=87;14:;0:");
+                .contains("total=0.420s;;;0").endsWith("cert_days=87;14:;3:");
     }
 
     @Test
