@@ -7,7 +7,7 @@
 #   peers.sh stop PEER DIR       stop what `start` started from DIR (a no-op when nothing runs)
 #   peers.sh packages PEER       the Debian packages PEER needs, one a line
 #
-# Peers: postfix (with Dovecot SASL), dns (NSD + Unbound, TODO), prometheus, chromium, dante, swaks (ensure only).
+# Peers: postfix (with Dovecot SASL), dns (NSD + validating Unbound); prometheus, chromium, dante, swaks (ensure only).
 #
 # Exit codes: 0 done; 2 bad usage; 3 a package cannot be installed (the tests skip on this, except with CI=true);
 # 4 the peer did not start or stop. Diagnostics go to standard error, KEY=VALUE lines to standard output.
@@ -491,16 +491,205 @@ postfix_stop() {
 }
 
 # ---------------------------------------------------------------------------------------------------- dns
-# TODO(dns): NSD serving a zone signed at start (ldns-keygen -k / ldns-keygen / ldns-signzone), Unbound validating
-# it with the KSK's DS (ldns-key2ds) as trust anchor, forwarding the zone and "." to NSD so it never leaves the
-# machine (do-not-query-localhost: no). Print NSD_PORT, UNBOUND_PORT, TRUST_ANCHOR, ZONE, ZONE_FILE.
+# NSD serving peer.test, signed at every start (ECDSA P-256 KSK and ZSK from ldns-keygen, ldns-signzone), and
+# Unbound validating it with the KSK's DS as its only trust anchor. Unbound asks NSD for peer.test and forwards
+# every other name (the root included) to NSD too, which refuses them: nothing ever leaves the machine.
+#   peer.test            MX 10 mx.peer.test, SPF and DMARC records
+#   mx.peer.test         A 127.0.0.1 (where the postfix peer listens)
+#   implicit.peer.test   A 127.0.0.1 and no MX (implicit MX)
+#   nullmx.peer.test     MX 0 . (RFC 7505)
+#   bogus.peer.test      A whose data was changed after signing: Unbound answers SERVFAIL
+# Anything else under peer.test is NXDOMAIN, with NSEC proof. NSD also serves 127.in-addr.arpa (unsigned), where
+# 127.0.0.1 is mx.peer.test, so that the PTR of the Postfix peer confirms its greeting name (FCrDNS).
+
+dns_zone() {
+  cat <<EOF
+\$ORIGIN $DOMAIN.
+\$TTL 300
+@         IN SOA  ns.$DOMAIN. hostmaster.$DOMAIN. 1 3600 600 86400 300
+@         IN NS   ns.$DOMAIN.
+@         IN MX   10 mx.$DOMAIN.
+@         IN TXT  "v=spf1 ip4:$LOOPBACK -all"
+_dmarc    IN TXT  "v=DMARC1; p=reject; rua=mailto:dmarc@$DOMAIN"
+ns        IN A    $LOOPBACK
+mx        IN A    $LOOPBACK
+implicit  IN A    $LOOPBACK
+nullmx    IN MX   0 .
+bogus     IN A    $LOOPBACK
+EOF
+}
+
+await_dns() {
+  local port=$1 name=$2 type=$3 expect=$4 deadline=$(( $(date +%s) + $5 )) answer
+  while :; do
+    answer="$(dig @"$LOOPBACK" -p "$port" "$name" "$type" +dnssec +time=1 +tries=1 2>/dev/null || true)"
+    grep -Eq "$expect" <<<"$answer" && return 0
+    [ "$(date +%s)" -lt "$deadline" ] || { log "no answer matching '$expect' for $name $type from $LOOPBACK:$port"; return 1; }
+    sleep 0.05
+  done
+}
+
+dns_reverse_zone() {
+  cat <<EOF
+\$ORIGIN 127.in-addr.arpa.
+\$TTL 300
+@         IN SOA  ns.$DOMAIN. hostmaster.$DOMAIN. 1 3600 600 86400 300
+@         IN NS   ns.$DOMAIN.
+1.0.0     IN PTR  mx.$DOMAIN.
+EOF
+}
+
+dns_write_config() {
+  local dir=$1 nsd_port=$2 unbound_port=$3
+  mkdir -p "$dir/nsd" "$dir/unbound"
+  cat > "$dir/nsd/nsd.conf" <<EOF
+# written by scripts/peers.sh start dns
+server:
+  ip-address: $LOOPBACK@$nsd_port
+  do-ip6: no
+  port: $nsd_port
+  username: ""
+  chroot: ""
+  zonesdir: "$dir/nsd"
+  database: ""
+  zonelistfile: "$dir/nsd/zone.list"
+  xfrdfile: "$dir/nsd/xfrd.state"
+  xfrdir: "$dir/nsd"
+  pidfile: "$dir/nsd/nsd.pid"
+  logfile: "$dir/nsd/nsd.log"
+  server-count: 1
+  verbosity: 1
+remote-control:
+  control-enable: no
+zone:
+  name: "$DOMAIN"
+  zonefile: "$dir/zone/$DOMAIN.zone.signed"
+zone:
+  name: "127.in-addr.arpa"
+  zonefile: "$dir/zone/127.in-addr.arpa.zone"
+EOF
+  cat > "$dir/unbound/unbound.conf" <<EOF
+# written by scripts/peers.sh start dns
+server:
+  interface: $LOOPBACK@$unbound_port
+  port: $unbound_port
+  do-ip6: no
+  username: ""
+  chroot: ""
+  directory: "$dir/unbound"
+  pidfile: "$dir/unbound/unbound.pid"
+  logfile: "$dir/unbound/unbound.log"
+  use-syslog: no
+  verbosity: 1
+  val-log-level: 2
+  do-not-query-localhost: no
+  # RFC 6761 makes test. and 127.in-addr.arpa. default local zones of Unbound's; here NSD serves both.
+  local-zone: "test." nodefault
+  local-zone: "127.in-addr.arpa." nodefault
+  trust-anchor-file: "$dir/zone/trust-anchor.ds"
+  module-config: "validator iterator"
+  qname-minimisation: no
+  cache-max-ttl: 60
+  cache-max-negative-ttl: 5
+remote-control:
+  control-enable: no
+stub-zone:
+  name: "$DOMAIN."
+  stub-addr: $LOOPBACK@$nsd_port
+forward-zone:
+  name: "."
+  forward-addr: $LOOPBACK@$nsd_port
+EOF
+}
+
+dns_sign_zone() {
+  local zone=$1 ksk zsk
+  mkdir -p "$zone"
+  dns_zone > "$zone/$DOMAIN.zone"
+  dns_reverse_zone > "$zone/127.in-addr.arpa.zone"
+  ( cd "$zone"
+    ksk="$(ldns-keygen -a ECDSAP256SHA256 -k "$DOMAIN")"
+    zsk="$(ldns-keygen -a ECDSAP256SHA256 "$DOMAIN")"
+    ldns-signzone -f "$DOMAIN.zone.signed" "$DOMAIN.zone" "$ksk" "$zsk"
+    ldns-key2ds -n -2 "$ksk.key" > trust-anchor.ds
+    echo "$ksk" > ksk.name
+    # Break one record after signing: its RRSIG no longer verifies, so a validating resolver calls it bogus.
+    sed -i -E "s/^(bogus\.$DOMAIN\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+)$LOOPBACK\$/\\1127.0.0.2/" "$DOMAIN.zone.signed"
+    grep -Eq "^bogus\.$DOMAIN\.[[:space:]].*A[[:space:]]+127\.0\.0\.2\$" "$DOMAIN.zone.signed"
+  )
+}
 
 dns_start() {
-  die $EXIT_FAILED "peer dns: start is not written yet (TODO in scripts/peers.sh); only 'ensure dns' works"
+  local dir=$1 started base attempt
+  for cmd in nsd unbound ldns-keygen ldns-signzone ldns-key2ds dig; do
+    command -v "$cmd" >/dev/null || [ -x "/usr/sbin/$cmd" ] || die $EXIT_FAILED "$cmd not found: run peers.sh ensure dns first"
+  done
+  started="$(now_ms)"
+  trace "start dns"
+  dns_stop "$dir" quiet
+  prepare_dir dns "$dir"
+  dns_sign_zone "$dir/zone" || die $EXIT_FAILED "signing $DOMAIN failed"
+  trace "zone signed"
+  for attempt in 1 2 3; do
+    base="$(pick_ports 2)" || die $EXIT_FAILED "no 2 free consecutive loopback ports found"
+    dns_write_config "$dir" "$base" "$((base + 1))"
+    if ! nsd -c "$dir/nsd/nsd.conf" >>"$dir/nsd/start.log" 2>&1 \
+        || ! await_dns "$base" "$DOMAIN" SOA "flags:[^;]* aa[ ;]" 10; then
+      tail -n 5 "$dir/nsd/nsd.log" "$dir/nsd/start.log" >&2 2>/dev/null || true
+      dns_stop "$dir" quiet
+      [ -z "${PEERS_PORT_BASE:-}" ] && continue || die $EXIT_FAILED "nsd did not start"
+    fi
+    trace "nsd answers"
+    if ! unbound -c "$dir/unbound/unbound.conf" >>"$dir/unbound/start.log" 2>&1; then
+      tail -n 5 "$dir/unbound/unbound.log" "$dir/unbound/start.log" >&2 2>/dev/null || true
+      dns_stop "$dir" quiet
+      [ -z "${PEERS_PORT_BASE:-}" ] && continue || die $EXIT_FAILED "unbound did not start"
+    fi
+    # Ready means validating: the zone's SOA comes back with the AD flag, and the broken record as SERVFAIL.
+    if await_dns "$((base + 1))" "$DOMAIN" SOA "flags:[^;]* ad[ ;]" 10 \
+        && await_dns "$((base + 1))" "bogus.$DOMAIN" A "status: SERVFAIL" 10; then
+      trace "unbound validates"
+      dns_report "$dir" "$base" "$((base + 1))" "$started" | tee "$dir/peer.env"
+      return 0
+    fi
+    tail -n 5 "$dir/unbound/unbound.log" >&2 2>/dev/null || true
+    dns_stop "$dir" quiet
+    [ -z "${PEERS_PORT_BASE:-}" ] || break
+  done
+  die $EXIT_FAILED "the dns peer did not answer; see $dir/nsd/nsd.log and $dir/unbound/unbound.log"
+}
+
+dns_report() {
+  local dir=$1 nsd_port=$2 unbound_port=$3 started=$4
+  echo "PEER=dns"
+  echo "HOST=$LOOPBACK"
+  echo "ZONE=$DOMAIN"
+  echo "NSD_PORT=$nsd_port"
+  echo "UNBOUND_PORT=$unbound_port"
+  echo "TRUST_ANCHOR=$dir/zone/trust-anchor.ds"
+  echo "ZONE_FILE=$dir/zone/$DOMAIN.zone.signed"
+  echo "KSK=$(cat "$dir/zone/ksk.name")"
+  echo "BOGUS_NAME=bogus.$DOMAIN"
+  echo "NSD_VERSION=$(nsd -v 2>&1 | awk 'NR==1 {print $3}')"
+  echo "UNBOUND_VERSION=$(unbound -V | awk 'NR==1 {print $2}')"
+  echo "START_MILLIS=$(( $(now_ms) - started ))"
 }
 
 dns_stop() {
-  [ -n "${2:-}" ] || echo "STOPPED=dns"
+  local dir=$1 quiet=${2:-} pid pidfile pids=()
+  [ -d "$dir" ] || return 0
+  for pidfile in "$dir/nsd/nsd.pid" "$dir/unbound/unbound.pid"; do
+    [ -f "$pidfile" ] || continue
+    pid="$(tr -dc '0-9' < "$pidfile")"
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+  done
+  for pid in "${pids[@]}"; do
+    await_exit "$pid" 15 || kill -9 "$pid" 2>/dev/null || true
+  done
+  [ -n "$quiet" ] || echo "STOPPED=dns"
 }
 
 # ---------------------------------------------------------------------------------------------------- main
