@@ -223,9 +223,11 @@ prepare_dir() {
   : > "$dir/.peers-$peer"
 }
 
-# A short directory for Unix sockets (their paths are limited to 107 bytes, and DIR may be deep in a build
-# tree), derived from DIR so that a later stop or start finds it again.
-socket_dir_for() {
+# A short runtime directory for what must not live under DIR: Unix sockets (paths are limited to 107 bytes,
+# and DIR may be deep in a build tree; Postfix's postlog socket is addressed by its absolute path) and
+# whatever unprivileged daemons reach by absolute path (a DIR below a 0700 directory would lock them out).
+# Derived from DIR, so that a later stop or start finds it again.
+runtime_dir_for() {
   local sum
   sum="$(printf '%s' "$1" | cksum | cut -d' ' -f1)"
   if [ -d /run ] && [ -w /run ]; then echo "/run/smtp-probe-peers/$sum"; else echo "/tmp/smtp-probe-peers-$sum"; fi
@@ -260,10 +262,9 @@ make_certificates() {
 readonly POSTFIX_SCENARIOS=(STARTTLS ENCRYPT IMPLICIT_TLS REJECT_GREETING PLAINTEXT LOGIN_ONLY)
 
 postfix_write_config() {
-  local dir=$1 base=$2 auth_port=$3 sockets=$4
+  local dir=$1 base=$2 auth_port=$3 run=$4
   local etc=$dir/etc dovecot=$dir/dovecot
-  mkdir -p "$etc" "$dir/queue" "$dir/data" "$dovecot"
-  chown postfix "$dir/data"
+  mkdir -p "$etc" "$dovecot"
 
   cat > "$etc/recipients.regexp" <<EOF
 /^unknown@/  550 5.1.1 User unknown in virtual mailbox table
@@ -273,8 +274,8 @@ EOF
   cat > "$etc/main.cf" <<EOF
 # written by scripts/peers.sh start postfix; rewritten at every start
 compatibility_level = 3.6
-queue_directory = $dir/queue
-data_directory = $dir/data
+queue_directory = $run/queue
+data_directory = $run/data
 mail_owner = postfix
 setgid_group = postdrop
 maillog_file = $dir/maillog
@@ -348,8 +349,8 @@ EOF
   cat > "$dovecot/dovecot.conf" <<EOF
 # written by scripts/peers.sh start postfix
 protocols =
-instance_name = smtp-probe-peers-$(basename "$sockets")
-base_dir = $sockets
+instance_name = smtp-probe-peers-$(basename "$run")
+base_dir = $run/dovecot
 state_dir = $dovecot/state
 log_path = $dovecot/dovecot.log
 listen = $LOOPBACK
@@ -389,7 +390,7 @@ EOF
 }
 
 postfix_start() {
-  local dir=$1 started base attempt sockets
+  local dir=$1 started base attempt run
   for cmd in postfix postconf dovecot openssl; do
     command -v "$cmd" >/dev/null || [ -x "/usr/sbin/$cmd" ] || die $EXIT_FAILED "$cmd not found: run peers.sh ensure postfix first"
   done
@@ -399,7 +400,7 @@ postfix_start() {
   postfix_stop "$dir" quiet
   trace "stale instance stopped"
   prepare_dir postfix "$dir"
-  sockets="$(socket_dir_for "$dir")"
+  run="$(runtime_dir_for "$dir")"
 
   PEER_USER="alice@$DOMAIN"
   PEER_PASSWORD="$(random_secret)"
@@ -411,9 +412,12 @@ postfix_start() {
   for attempt in 1 2 3; do
     base="$(pick_ports 7)" || die $EXIT_FAILED "no 7 free consecutive loopback ports found"
     local auth_port=$((base + 6))
-    postfix_write_config "$dir" "$base" "$auth_port" "$sockets"
-    rm -rf "$sockets"
-    mkdir -p "$(dirname "$sockets")"
+    postfix_write_config "$dir" "$base" "$auth_port" "$run"
+    rm -rf "$run"
+    mkdir -p "$run/queue" "$run/data"
+    chmod 755 "$(dirname "$run")" "$run"
+    chown postfix "$run/data"
+    ln -sfn "$run/queue" "$dir/queue"
     if ! dovecot -c "$dir/dovecot/dovecot.conf" 2>>"$dir/dovecot/dovecot.log"; then
       tail -n 5 "$dir/dovecot/dovecot.log" >&2
       [ -z "${PEERS_PORT_BASE:-}" ] && continue || die $EXIT_FAILED "dovecot did not start"
@@ -458,6 +462,7 @@ postfix_report() {
   echo "SERVER_NAME=mx.$DOMAIN"
   echo "MAILLOG=$dir/maillog"
   echo "CONFIG_DIR=$dir/etc"
+  echo "QUEUE_DIR=$(runtime_dir_for "$dir")/queue"
   echo "POSTFIX_VERSION=$(postconf -c "$dir/etc" -h mail_version)"
   echo "DOVECOT_VERSION=$(dovecot --version | cut -d' ' -f1)"
   echo "START_MILLIS=$(( $(now_ms) - started ))"
@@ -466,18 +471,18 @@ postfix_report() {
 # Postfix's master and Dovecot's each take a few seconds to wind down their children, so both are told to stop
 # first and then awaited together.
 postfix_stop() {
-  local dir=$1 quiet=${2:-} pid sockets pids=()
+  local dir=$1 quiet=${2:-} pid run pids=()
   [ -d "$dir" ] || return 0
-  sockets="$(socket_dir_for "$dir")"
-  if [ -f "$dir/etc/main.cf" ] && [ -f "$dir/queue/pid/master.pid" ]; then
-    pid="$(tr -dc '0-9' < "$dir/queue/pid/master.pid")"
+  run="$(runtime_dir_for "$dir")"
+  if [ -f "$dir/etc/main.cf" ] && [ -f "$run/queue/pid/master.pid" ]; then
+    pid="$(tr -dc '0-9' < "$run/queue/pid/master.pid")"
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
       postfix -c "$dir/etc" stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
       pids+=("$pid")
     fi
   fi
-  if [ -f "$sockets/master.pid" ]; then
-    pid="$(tr -dc '0-9' < "$sockets/master.pid")"
+  if [ -f "$run/dovecot/master.pid" ]; then
+    pid="$(tr -dc '0-9' < "$run/dovecot/master.pid")"
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
       kill "$pid" 2>/dev/null || true
       pids+=("$pid")
@@ -486,7 +491,7 @@ postfix_stop() {
   for pid in "${pids[@]}"; do
     await_exit "$pid" 15 || kill -9 "$pid" 2>/dev/null || true
   done
-  rm -rf "$sockets"
+  rm -rf "$run"
   [ -n "$quiet" ] || echo "STOPPED=postfix"
 }
 
