@@ -110,6 +110,20 @@ cmd_ensure() {
     die $EXIT_UNAVAILABLE "cannot install ${missing[*]}: installing Debian packages needs root (run as root, or install them by hand)"
   fi
   command -v apt-get >/dev/null || die $EXIT_UNAVAILABLE "cannot install ${missing[*]}: apt-get not found (not a Debian system)"
+  # One install at a time on this machine (builds of other checkouts may run beside this one): apt has its
+  # own lock, but the policy-rc.d swap must not interleave. Whoever waited finds the packages installed.
+  { exec 9>/run/lock/smtp-probe-peers-install.lock; } 2>/dev/null || exec 9>/tmp/smtp-probe-peers-install.lock
+  flock -w 900 9 || die $EXIT_FAILED "another peers.sh ensure held the install lock for 15 minutes"
+  local still=()
+  for pkg in "${missing[@]}"; do
+    is_installed "$pkg" || still+=("$pkg")
+  done
+  if [ ${#still[@]} -eq 0 ]; then
+    echo "INSTALLED="
+    echo "INSTALL_MILLIS=$(( $(now_ms) - started ))"
+    return 0
+  fi
+  missing=("${still[@]}")
   log "installing ${missing[*]}"
 
   local out updated=no
