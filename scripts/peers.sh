@@ -440,7 +440,8 @@ postfix_start() {
     trace "dovecot answers"
     # `postfix start` returns once master has bound every listener (master -w), or fails if one is taken.
     if ! postfix -c "$dir/etc" start >>"$dir/postfix-start.log" 2>&1; then
-      tail -n 5 "$dir/postfix-start.log" >&2
+      # Postfix writes its reasons to the maillog, not to the terminal.
+      tail -q -n 5 "$dir/postfix-start.log" "$dir/maillog" >&2 2>/dev/null || true
       postfix_stop "$dir" quiet
       [ -z "${PEERS_PORT_BASE:-}" ] && continue || die $EXIT_FAILED "postfix did not start"
     fi
@@ -452,6 +453,7 @@ postfix_start() {
       postfix_report "$dir" "$base" "$auth_port" "$started" | tee "$dir/peer.env"
       return 0
     fi
+    tail -q -n 5 "$dir/maillog" "$dir/dovecot/dovecot.log" >&2 2>/dev/null || true
     postfix_stop "$dir" quiet
     [ -z "${PEERS_PORT_BASE:-}" ] || break
   done
