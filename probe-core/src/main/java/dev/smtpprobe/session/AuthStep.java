@@ -34,9 +34,16 @@ final class AuthStep implements PhaseStep {
             return done(ctx.stopAfter(QuitAfter.AUTH) ? Next.QUIT : Next.CONTINUE);
         }
         Credential credential = ctx.options.credential().get();
-        boolean clearAllowed = ctx.tls.isPresent() || ctx.options.allowPlaintextAuth();
+        if (ctx.tls.isEmpty() && !ctx.options.allowPlaintextAuth()) {
+            // Not even SCRAM or CRAM-MD5: their proofs can be attacked offline by anyone who sees them, and the
+            // user name and the mail itself would travel in clear. Only the user can waive this.
+            ctx.fail(ProbeStatus.AUTH_REFUSED_PLAINTEXT, SmtpPhase.AUTH,
+                    "credentials are not used over an unencrypted connection unless forced (--auth-plaintext)",
+                    Optional.empty());
+            return done(Next.QUIT);
+        }
         SaslChoice choice = SaslMechanisms.choose(ctx.capabilities.authMechanisms(), credential,
-                ctx.options.authMechanism(), clearAllowed);
+                ctx.options.authMechanism(), true);
         if (choice instanceof SaslChoice.NotChosen no) {
             ProbeStatus status = no.reason() == SaslChoice.Reason.ONLY_SECRET_IN_CLEAR
                     ? ProbeStatus.AUTH_REFUSED_PLAINTEXT : ProbeStatus.AUTH_UNAVAILABLE;
