@@ -1,6 +1,10 @@
 package dev.smtpprobe.session;
 
+import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.SessionOptions;
+import dev.smtpprobe.model.SmtpPhase;
+import dev.smtpprobe.smtp.SmtpCommandEncoder;
+import dev.smtpprobe.smtp.SmtpReplyDecoder;
 import dev.smtpprobe.tls.HostNames;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -13,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -27,8 +32,46 @@ final class Connector {
         this.template = template;
     }
 
-    /** Starts the connect on {@code loop}; {@code init} sets up the channel's pipeline before any byte arrives. */
-    ChannelFuture connect(EventLoop loop, InetSocketAddress target, SessionOptions options, Consumer<Channel> init) {
+    /**
+     * Dials the session's address and sets up its pipeline (reply decoder, command encoder, {@link Wire}) before
+     * any byte arrives. Records the CONNECT phase; completes when connected, or fails with an
+     * {@link ExchangeFailure} that words the cause plainly. {@code ctx.channel} is set before this returns.
+     */
+    CompletableFuture<Void> open(SessionContext ctx, EventLoop loop, Wire.Events events) {
+        Timeline.Phase phase = ctx.timeline.begin(SmtpPhase.CONNECT, Optional.empty());
+        ctx.note("connecting to " + ctx.request.address());
+        Optional<InetSocketAddress> target = connectTarget(ctx.request.address());
+        if (target.isEmpty()) {
+            phase.fail(ProbeStatus.UNREACHABLE);
+            return CompletableFuture.failedFuture(new ExchangeFailure(ProbeStatus.UNREACHABLE, SmtpPhase.CONNECT,
+                    "the address " + ctx.request.address().getHostString() + " is not resolved; sessions connect "
+                            + "to IP addresses only (resolve the name first)"));
+        }
+        SmtpReplyDecoder decoder = new SmtpReplyDecoder();
+        ChannelFuture connect = connect(loop, target.get(), ctx.options, ch -> {
+            ctx.wire = new Wire(ch, decoder, ctx.timeline, ctx.scrub, events);
+            ch.pipeline().addLast("smtp-decoder", decoder);
+            ch.pipeline().addLast("smtp-encoder", new SmtpCommandEncoder());
+            ch.pipeline().addLast("smtp-wire", ctx.wire);
+        });
+        ctx.channel = connect.channel();
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        connect.addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                phase.end(Optional.empty());
+                ctx.note("connected from " + f.channel().localAddress());
+                connected.complete(null);
+            } else {
+                ProbeStatus status = Failures.connectStatus(f.cause());
+                phase.fail(status);
+                connected.completeExceptionally(new ExchangeFailure(status, SmtpPhase.CONNECT,
+                        Failures.connectMessage(status, target.get(), f.cause())));
+            }
+        });
+        return connected;
+    }
+
+    private ChannelFuture connect(EventLoop loop, InetSocketAddress target, SessionOptions options, Consumer<Channel> init) {
         Bootstrap b = template.clone(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis(options.timeouts().connect().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)

@@ -67,6 +67,14 @@ final class SessionContext {
         return message;
     }
 
+    /** What the session learned, as its result. */
+    SessionResult result(boolean politeEnd, long startNanos) {
+        return new SessionResult(request, timeline.steps(), capabilitiesBeforeTls, capabilities, heloFallback, tls,
+                auth, recipients, delivery, wire == null ? 0 : wire.roundTrips(),
+                wire == null ? 0 : wire.pipelinedCommands(), notes, failure, politeEnd,
+                timeline.transcript().snapshot(), startNanos, java.time.Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
     boolean stopAfter(QuitAfter point) {
         return options.quitAfter().filter(q -> q == point).isPresent();
     }

@@ -10,17 +10,12 @@ import dev.smtpprobe.model.SmtpCommand;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.SmtpReply;
-import dev.smtpprobe.model.TlsMode;
-import dev.smtpprobe.smtp.SmtpCommandEncoder;
-import dev.smtpprobe.smtp.SmtpReplyDecoder;
 import dev.smtpprobe.tls.TrustEvaluator;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -63,7 +58,7 @@ public final class SmtpSession implements Wire.Events {
         this.timeline = new Timeline(request, listener);
         this.ctx = new SessionContext(request, timeline);
         HelloStep hello = new HelloStep();
-        this.steps = List.of(new GreetingStep(), hello, new StartTlsStep(hello), new AuthStep(), new EnvelopeStep(),
+        this.steps = List.of(new ImplicitTlsStep(), new GreetingStep(), hello, new StartTlsStep(hello), new AuthStep(), new EnvelopeStep(),
                 new MessageStep());
     }
 
@@ -93,42 +88,18 @@ public final class SmtpSession implements Wire.Events {
     }
 
     private void connect(Bootstrap template) {
-        Timeline.Phase phase = timeline.begin(SmtpPhase.CONNECT, Optional.empty());
-        ctx.note("connecting to " + request.address());
-        Optional<InetSocketAddress> target = Connector.connectTarget(request.address());
-        if (target.isEmpty()) {
-            ctx.fail(ProbeStatus.UNREACHABLE, SmtpPhase.CONNECT, "the address " + request.address().getHostString()
-                    + " is not resolved; sessions connect to IP addresses only (resolve the name first)",
-                    Optional.empty());
-            phase.fail(ProbeStatus.UNREACHABLE);
-            end(Next.CLOSE);
-            return;
-        }
-        SmtpReplyDecoder decoder = new SmtpReplyDecoder();
-        ChannelFuture connect = new Connector(template).connect(loop, target.get(), request.options(), ch -> {
-            ctx.wire = new Wire(ch, decoder, timeline, ctx.scrub, this);
-            ch.pipeline().addLast("smtp-decoder", decoder);
-            ch.pipeline().addLast("smtp-encoder", new SmtpCommandEncoder());
-            ch.pipeline().addLast("smtp-wire", ctx.wire);
-        });
-        channel = connect.channel();
-        ctx.channel = channel;
         ctx.tlsUpgrade = new TlsUpgrade(sslContext, trust, request.tlsName(), request.address().getPort(), timeline);
-        connect.addListener((ChannelFuture f) -> {
+        CompletableFuture<Void> connected = new Connector(template).open(ctx, loop, this);
+        channel = ctx.channel;
+        connected.whenComplete((ok, error) -> {
             if (ending) {
                 return;
             }
-            if (!f.isSuccess()) {
-                ProbeStatus status = Failures.connectStatus(f.cause());
-                ctx.fail(status, SmtpPhase.CONNECT, Failures.connectMessage(status, target.get(), f.cause()),
-                        Optional.empty());
-                phase.fail(status);
-                end(Next.CLOSE);
-                return;
+            if (error != null) {
+                onStepFailed(error);
+            } else {
+                onConnected();
             }
-            phase.end(Optional.empty());
-            ctx.note("connected from " + channel.localAddress());
-            onConnected();
         });
     }
 
@@ -138,22 +109,7 @@ public final class SmtpSession implements Wire.Events {
             end(Next.CLOSE);
             return;
         }
-        if (request.options().tlsMode() != TlsMode.IMPLICIT) {
-            runFrom(0);
-            return;
-        }
-        ctx.tlsUpgrade.start(channel, true, request.options().timeouts().tlsHandshake()).whenComplete((info, e) -> {
-            if (e != null) {
-                onStepFailed(e);
-            } else {
-                ctx.tls = Optional.of(info);
-                if (CertificateGate.rejects(ctx, info)) {
-                    end(Next.ABANDON); // no greeting read yet: a QUIT now would cross it, so say QUIT and go
-                } else {
-                    runFrom(0);
-                }
-            }
-        });
+        runFrom(0);
     }
 
     // ---------------------------------------------------------------- the steps in order
@@ -297,11 +253,7 @@ public final class SmtpSession implements Wire.Events {
         if (channel != null && channel.isOpen()) {
             channel.close();
         }
-        SessionResult r = new SessionResult(request, timeline.steps(), ctx.capabilitiesBeforeTls, ctx.capabilities,
-                ctx.heloFallback, ctx.tls, ctx.auth, ctx.recipients, ctx.delivery,
-                ctx.wire == null ? 0 : ctx.wire.roundTrips(), ctx.wire == null ? 0 : ctx.wire.pipelinedCommands(),
-                ctx.notes, ctx.failure, politeEnd, timeline.transcript().snapshot(), startNanos,
-                Duration.ofNanos(System.nanoTime() - startNanos));
+        SessionResult r = ctx.result(politeEnd, startNanos);
         listener.sessionEnd(request, r);
         result.complete(r);
     }
