@@ -216,6 +216,27 @@ public final class DemoCommand implements Callable<Integer> {
             scenarios.add(new Scenario("connection-refused", "A smart host that refuses connections", "CRITICAL",
                     List.of("probe", "--server", "127.0.0.1:" + closedPort, "--ehlo", EHLO, "--timeout", "5")));
 
+            // 11. A smart host as an application uses it: STARTTLS required, AUTH with the strongest mechanism both
+            // sides speak (SCRAM-SHA-256: the server proves it knows the password too), the envelope pipelined.
+            // The certificate names the host, not the address dialled: --tls-name says which name to check.
+            MockSmtpServer smartHost = mx(ca, "smtp.submit.demo.test", "127.0.0.19");
+            smartHost.authMechanisms("PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-256").authOnlyAfterTls()
+                    .users(java.util.Map.of("app", "app-password"));
+            Path appPassword = dir.resolve("app-password");
+            Files.writeString(appPassword, "app-password\n", StandardCharsets.UTF_8);
+            scenarios.add(new Scenario("smart-host-scram", "A smart host with SCRAM-SHA-256 AUTH and PIPELINING",
+                    "OK",
+                    List.of("probe", "--server", "127.0.0.19:" + port(smartHost), "--tls-name",
+                            "smtp.submit.demo.test", "--starttls", "require", "--ca-file", caFile.toString(),
+                            "-au", "app", "--auth-password-file", appPassword.toString(),
+                            "--from", "app@submit.demo.test", "--rcpt", "a@example.test", "--rcpt", "b@example.test",
+                            "--ehlo", EHLO)));
+
+            // 12. An open relay: an outside sender to an outside recipient is accepted without AUTH.
+            MockSmtpServer relay = mx(ca, "mx.open-relay.demo.test", "127.0.0.20");
+            scenarios.add(new Scenario("open-relay", "A server that relays for anyone (--relay-test)", "CRITICAL",
+                    List.of("probe", "--server", "127.0.0.20:" + port(relay), "--relay-test", "--ehlo", EHLO)));
+
             // 9 and 10. DNSSEC, DANE and MTA-STS: a signed zone whose TLSA record matches the MX's key and an
             // enforce policy served over HTTPS, then a signed zone whose TLSA record names a key the MX no longer
             // uses (a botched certificate rollover). The signed zones are their own trust anchors.

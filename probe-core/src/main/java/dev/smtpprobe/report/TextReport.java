@@ -18,6 +18,7 @@ import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.TranscriptLine;
 import dev.smtpprobe.model.SmtpReply;
 import dev.smtpprobe.model.CertificateSummary;
+import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.TlsMode;
 import dev.smtpprobe.model.TlsSessionInfo;
 import dev.smtpprobe.model.DaneVerdict;
@@ -153,7 +154,10 @@ public final class TextReport {
                     .append(s.roundTrips()).append(" round trips instead of ")
                     .append(s.roundTrips() + s.pipelinedCommands()).append('\n');
         }
-        Observations.transport(result, s).ifPresent(t -> senders(out, result, s, t));
+        if (result.target().kind() != ProbeTarget.Kind.SERVER) {
+            // DANE and MTA-STS are how senders reach a domain's MX hosts; a smart host is dialled by name.
+            Observations.transport(result, s).ifPresent(t -> senders(out, result, s, t));
+        }
         for (var r : s.recipients()) {
             r.notTried().ifPresent(why -> wrap(out, "  Not tried  ", r.address() + ": " + why));
         }
