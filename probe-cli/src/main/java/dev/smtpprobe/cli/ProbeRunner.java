@@ -9,7 +9,9 @@ import dev.smtpprobe.model.AddressFamily;
 import dev.smtpprobe.dns.DnsClient;
 import dev.smtpprobe.metrics.MetricsEventListener;
 import dev.smtpprobe.metrics.ProbeMetricsBinder;
+import dev.smtpprobe.model.ErrorText;
 import dev.smtpprobe.model.ProbeRequest;
+import dev.smtpprobe.model.SecretScrubber;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.probe.TestMessage;
 import dev.smtpprobe.model.Timeouts;
@@ -54,7 +56,7 @@ final class ProbeRunner {
             new ProbeMetricsBinder(metrics).bindTo(registry);
             listener = metrics;
         }
-        LiveProgress progress = options.verbose() ? new LiveProgress() : null;
+        LiveProgress progress = options.verbose() ? new LiveProgress(SecretScrubber.of(options.credentials())) : null;
         if (progress != null) {
             listener = listener.plus(progress);
         }
@@ -69,8 +71,12 @@ final class ProbeRunner {
             Thread.currentThread().interrupt();
             err.println("smtp-probe: interrupted");
             return SmtpProbeCommand.EXIT_UNKNOWN;
-        } catch (ExecutionException | TimeoutException e) {
-            err.println("smtp-probe: internal error: the probe did not finish: " + SmtpProbeCommand.oneLine(String.valueOf(e)));
+        } catch (TimeoutException e) {
+            err.println("smtp-probe: internal error: the probe did not finish in time");
+            return SmtpProbeCommand.EXIT_UNKNOWN;
+        } catch (ExecutionException e) {
+            err.println("smtp-probe: internal error: the probe did not finish: "
+                    + SmtpProbeCommand.oneLine(ErrorText.describe(e.getCause())));
             return SmtpProbeCommand.EXIT_UNKNOWN;
         }
         int exit = print(result, options.format(), reportOptions(options), options.quiet(), out);
@@ -83,7 +89,7 @@ final class ProbeRunner {
     /** Diagnoses and renders; shared with the demo. Returns the verdict's exit code. */
     static int print(ProbeResult result, OutputFormat format, ReportOptions reportOptions, boolean quiet, PrintWriter out) {
         ReplyClassifier classifier = ReplyClassifier.standard();
-        Diagnosis diagnosis = new DiagnosisEngine(classifier).diagnose(result);
+        Diagnosis diagnosis = new DiagnosisEngine(classifier).diagnose(result, reportOptions.secrets());
         if (!quiet) {
             String text = switch (format) {
                 case text -> new TextReport(classifier, reportOptions).render(result, diagnosis);
@@ -97,7 +103,8 @@ final class ProbeRunner {
     }
 
     static ReportOptions reportOptions(ProbeOptions o) {
-        return ReportOptions.DEFAULTS.withTranscript(o.transcript()).withColor(o.color());
+        return ReportOptions.DEFAULTS.withTranscript(o.transcript()).withColor(o.color())
+                .withSecrets(SecretScrubber.of(o.credentials()));
     }
 
     static ProbeRequest toRequest(ProbeOptions o) {
@@ -152,7 +159,8 @@ final class ProbeRunner {
             // Atomic so a scraper never reads a half-written file.
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
-            err.println("smtp-probe: could not write --metrics-file " + file + ": " + SmtpProbeCommand.oneLine(e.getMessage()));
+            err.println("smtp-probe: could not write --metrics-file " + file + ": "
+                    + SmtpProbeCommand.oneLine(ErrorText.describe(e)));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.smtpprobe.dns;
 
 import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.ErrorText;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -294,10 +294,10 @@ public final class DnsClient {
         }
         if (error instanceof IOException) {
             return new DnsFailure(DnsFailure.Kind.OTHER, name, type,
-                    type + " " + name + " failed: " + Objects.toString(error.getMessage(), error.getClass().getSimpleName()));
+                    type + " " + name + " failed: " + ErrorText.describe(error));
         }
         return new DnsFailure(DnsFailure.Kind.OTHER, name, type,
-                type + " " + name + " failed: " + error.getClass().getSimpleName() + ": " + error.getMessage());
+                type + " " + name + " failed: " + ErrorText.describe(error));
     }
 
     private static DnsFailure failureOfRcode(int rcode, String name, String type, List<String> aliases) {

@@ -1,6 +1,8 @@
 package dev.smtpprobe.probe;
 
 import dev.smtpprobe.model.Addresses;
+import dev.smtpprobe.model.ErrorText;
+import dev.smtpprobe.model.SecretScrubber;
 import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.ProbeRequest;
 import dev.smtpprobe.model.ProbeResult;
@@ -46,6 +48,8 @@ import java.util.regex.Pattern;
  * rejection after the greeting) is that server's answer and ends the walk, unless {@code allMx} asks for every host
  * and address. Every attempt is kept in {@link ProbeResult#sessions()}.
  *
+ * <p>Every result has the request's credential {@linkplain SecretScrubber scrubbed} from what servers sent back.
+ *
  * <p>Posture lookups start with the probe (domain records) or as soon as the MX plan is known (TLSA, PTR), run in
  * parallel with the SMTP walk, and are joined at the end. Nothing here blocks a thread.
  */
@@ -85,6 +89,8 @@ public final class DomainProber {
                             new PostureCheck("internal", request.target().domain(), PostureCheck.Status.ERROR,
                                     "The probe failed unexpectedly: " + rootMessage(error), List.of(), "")),
                     request.allMx());
+            // The probe's own credential never leaves in what a server echoed back (stored replies, transcripts).
+            out = SecretScrubber.of(request.credentials()).scrub(out);
             events.probeEnd(request.target(), out);
             return out;
         });
@@ -313,7 +319,7 @@ public final class DomainProber {
         while (t != null && t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t == null ? "unknown error" : t.getClass().getSimpleName() + ": " + t.getMessage();
+        return ErrorText.describe(t);
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {
