@@ -1,5 +1,6 @@
 package dev.smtpprobe.cli;
 
+import dev.smtpprobe.model.AddressSyntax;
 import dev.smtpprobe.model.Credentials;
 import dev.smtpprobe.model.QuitAfter;
 import dev.smtpprobe.model.StartTlsPolicy;
@@ -80,7 +81,7 @@ public final class ProbeCommand implements Callable<Integer> {
     String authPasswordEnv;
 
     @Option(names = {"--auth-password-file"}, paramLabel = "FILE",
-            description = "Read the AUTH password from the first line of this file.")
+            description = "Read the AUTH password from this file (one line; its line end is not part of it).")
     Path authPasswordFile;
 
     @Option(names = {"--auth-plaintext"}, description = "Allow AUTH over an unencrypted connection (unsafe).")
@@ -114,8 +115,15 @@ public final class ProbeCommand implements Callable<Integer> {
     boolean ipv6Only;
 
     @Option(names = {"--timeout"}, paramLabel = "SECONDS", defaultValue = "30",
-            description = "Time limit per phase in seconds (default: ${DEFAULT-VALUE}); the whole probe gets 4 times this per host.")
+            description = {"Time limit per phase (connect, banner, each command, TLS handshake) in seconds (default: "
+                    + "${DEFAULT-VALUE}).", "Overall deadline: each host's whole conversation gets 4 times this, plus "
+                    + "--data-timeout with --send."})
     double timeoutSeconds;
+
+    @Option(names = {"--data-timeout"}, paramLabel = "SECONDS",
+            description = {"With --send: how long to wait for the reply to the end of the message (default: --timeout,"
+                    + " but at least 60; servers scan the message before they answer)."})
+    Double dataTimeoutSeconds;
 
     @Option(names = {"--quit-after"}, paramLabel = "PHASE",
             description = "Stop politely after connect|banner|ehlo|tls|auth|mail|rcpt.")
@@ -175,6 +183,9 @@ public final class ProbeCommand implements Callable<Integer> {
         if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
             throw new CommandLine.ParameterException(cl, "--timeout must be between 0 and 3600 seconds");
         }
+        if (dataTimeoutSeconds != null && !(dataTimeoutSeconds > 0 && dataTimeoutSeconds <= 3600)) {
+            throw new CommandLine.ParameterException(cl, "--data-timeout must be between 0 and 3600 seconds");
+        }
         if (!(dnsTimeoutSeconds > 0 && dnsTimeoutSeconds <= 60)) {
             throw new CommandLine.ParameterException(cl, "--dns-timeout must be between 0 and 60 seconds");
         }
@@ -204,6 +215,7 @@ public final class ProbeCommand implements Callable<Integer> {
             return new ProbeOptions(probeTarget, policy, implicitTls, sender, rcpts, ehloName, credentials,
                     allowPlaintextAuth, caFile, List.copyOf(resolvers), allMx, ipv4Only, ipv6Only,
                     java.time.Duration.ofMillis((long) (timeoutSeconds * 1000)),
+                    dataTimeoutSeconds == null ? null : java.time.Duration.ofMillis((long) (dataTimeoutSeconds * 1000)),
                     java.time.Duration.ofMillis((long) (dnsTimeoutSeconds * 1000)), dnsRetries, mxSeed, stop, send,
                     !noPosture, transcript, format, color(), quiet, verbose, metricsFile);
         } catch (IllegalArgumentException e) {
@@ -218,6 +230,7 @@ public final class ProbeCommand implements Callable<Integer> {
             }
             return null;
         }
+        AddressSyntax.requireNoLineBreak("--auth-user", authUser);
         if ((authPasswordEnv == null) == (authPasswordFile == null)) {
             throw new IllegalArgumentException("--auth-user needs exactly one of --auth-password-env or --auth-password-file");
         }
@@ -229,8 +242,7 @@ public final class ProbeCommand implements Callable<Integer> {
             }
         } else {
             try {
-                List<String> lines = Files.readAllLines(authPasswordFile, StandardCharsets.UTF_8);
-                secret = lines.isEmpty() ? "" : lines.get(0);
+                secret = withoutLineEnd(Files.readString(authPasswordFile, StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new IllegalArgumentException("--auth-password-file " + authPasswordFile + " cannot be read");
             }
@@ -238,7 +250,25 @@ public final class ProbeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--auth-password-file " + authPasswordFile + " is empty");
             }
         }
+        if (secret.indexOf('\r') >= 0 || secret.indexOf('\n') >= 0 || secret.indexOf('\0') >= 0) {
+            // Never echo the value: it is the secret. A line break in it would end the AUTH line early.
+            String where = authPasswordEnv != null ? "environment variable " + authPasswordEnv
+                    : "--auth-password-file " + authPasswordFile;
+            throw new IllegalArgumentException("the password in " + where
+                    + " contains a line break or NUL, which SMTP cannot carry (one line, without its line end)");
+        }
         return new Credentials(authUser, secret);
+    }
+
+    /** The file's one trailing line end (LF or CRLF), as editors and {@code echo} write it, is not part of it. */
+    static String withoutLineEnd(String content) {
+        if (content.endsWith("\r\n")) {
+            return content.substring(0, content.length() - 2);
+        }
+        if (content.endsWith("\n")) {
+            return content.substring(0, content.length() - 1);
+        }
+        return content;
     }
 
     private boolean color() {

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The probe command's arguments after validation: every field is already checked. */
+/** The probe command's arguments after validation: every field is already checked; {@code dataTimeout} may be null. */
 record ProbeOptions(
         ProbeTarget target,
         StartTlsPolicy startTls,
@@ -24,6 +24,7 @@ record ProbeOptions(
         boolean ipv4Only,
         boolean ipv6Only,
         Duration phaseTimeout,
+        Duration dataTimeout,
         Duration dnsTimeout,
         int dnsRetries,
         Long mxSeed,

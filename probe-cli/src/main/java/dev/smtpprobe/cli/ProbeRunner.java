@@ -108,9 +108,7 @@ final class ProbeRunner {
     }
 
     static ProbeRequest toRequest(ProbeOptions o) {
-        Duration phase = o.phaseTimeout();
-        Timeouts timeouts = new Timeouts(phase, phase, phase, phase, max(phase, Duration.ofSeconds(60)),
-                phase.multipliedBy(4));
+        Timeouts timeouts = Timeouts.forProbe(o.phaseTimeout(), java.util.Optional.ofNullable(o.dataTimeout()), o.send());
         List<InetSocketAddress> resolvers = new ArrayList<>();
         for (String r : o.resolvers()) {
             resolvers.add(DnsClient.parseResolver(r));
@@ -162,10 +160,6 @@ final class ProbeRunner {
             err.println("smtp-probe: could not write --metrics-file " + file + ": "
                     + SmtpProbeCommand.oneLine(ErrorText.describe(e)));
         }
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
 }
