@@ -1,6 +1,7 @@
 package dev.smtpprobe.cli;
 
 import dev.smtpprobe.model.AddressSyntax;
+import dev.smtpprobe.model.Blocklists;
 import dev.smtpprobe.model.Credentials;
 import dev.smtpprobe.model.QuitAfter;
 import dev.smtpprobe.model.StartTlsPolicy;
@@ -132,8 +133,20 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"--send"}, description = "Go through DATA with a generated test message; report its Message-ID and the queue id.")
     boolean send;
 
-    @Option(names = {"--no-posture"}, description = "Skip the SPF, DMARC, MTA-STS, TLS-RPT, TLSA and reverse-DNS checks.")
+    @Option(names = {"--no-posture"}, description = "Skip the SPF, DMARC, MTA-STS, TLS-RPT, TLSA, reverse-DNS and MX blocklist checks.")
     boolean noPosture;
+
+    @Option(names = {"--dnsbl"}, paramLabel = "ZONE",
+            description = "DNS blocklist to ask about each public MX address (and --check-my-ip); repeatable "
+                    + "(default: zen.spamhaus.org, bl.spamcop.net, psbl.surriel.com).")
+    List<String> dnsblZones = new ArrayList<>();
+
+    @Option(names = {"--no-dnsbl"}, description = "Ask no DNS blocklist.")
+    boolean noDnsbl;
+
+    @Option(names = {"--check-my-ip"}, paramLabel = "ADDR",
+            description = "Also check the public address you send mail from against the blocklists.")
+    String checkMyIp;
 
     @Option(names = {"--transcript"}, description = "Show the whole conversation (secrets redacted).")
     boolean transcript;
@@ -209,6 +222,7 @@ public final class ProbeCommand implements Callable<Integer> {
             for (String r : resolvers) {
                 dev.smtpprobe.dns.DnsClient.parseResolver(r);
             }
+            Blocklists blocklists = blocklists();
             if (caFile != null && !Files.isReadable(caFile)) {
                 throw new IllegalArgumentException("--ca-file " + caFile + " cannot be read");
             }
@@ -217,10 +231,38 @@ public final class ProbeCommand implements Callable<Integer> {
                     java.time.Duration.ofMillis((long) (timeoutSeconds * 1000)),
                     dataTimeoutSeconds == null ? null : java.time.Duration.ofMillis((long) (dataTimeoutSeconds * 1000)),
                     java.time.Duration.ofMillis((long) (dnsTimeoutSeconds * 1000)), dnsRetries, mxSeed, stop, send,
-                    !noPosture, transcript, format, color(), quiet, verbose, metricsFile);
+                    !noPosture, blocklists, transcript, format, color(), quiet, verbose, metricsFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
+    }
+
+    private Blocklists blocklists() {
+        if (noDnsbl && (!dnsblZones.isEmpty() || checkMyIp != null)) {
+            throw new IllegalArgumentException("--no-dnsbl excludes --dnsbl and --check-my-ip");
+        }
+        if (noDnsbl) {
+            return Blocklists.NONE;
+        }
+        Blocklists b = Blocklists.DEFAULT.withZones(dnsblZones);
+        if (checkMyIp != null) {
+            byte[] literal = io.netty.util.NetUtil.createByteArrayFromIpAddressString(checkMyIp.strip());
+            if (literal == null) {
+                throw new IllegalArgumentException("--check-my-ip takes an IP address, not '" + checkMyIp + "'");
+            }
+            java.net.InetAddress address;
+            try {
+                address = java.net.InetAddress.getByAddress(literal);
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("--check-my-ip takes an IP address, not '" + checkMyIp + "'");
+            }
+            if (!Blocklists.isPublic(address)) {
+                throw new IllegalArgumentException("--check-my-ip " + checkMyIp.strip() + " is not a public address;"
+                        + " blocklists list only public ones (give the address receivers see)");
+            }
+            b = b.withSendingAddress(address);
+        }
+        return b;
     }
 
     private Credentials credentials() {

@@ -1,5 +1,6 @@
 package dev.smtpprobe.cli;
 
+import dev.smtpprobe.model.Blocklists;
 import dev.smtpprobe.model.Credentials;
 import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.QuitAfter;
@@ -31,6 +32,7 @@ record ProbeOptions(
         QuitAfter quitAfter,
         boolean send,
         boolean posture,
+        Blocklists blocklists,
         boolean transcript,
         OutputFormat format,
         boolean color,

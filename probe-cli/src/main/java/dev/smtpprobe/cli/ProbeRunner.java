@@ -130,7 +130,8 @@ final class ProbeRunner {
                 .resolvers(resolvers)
                 .dnsTimeout(o.dnsTimeout())
                 .dnsRetries(o.dnsRetries())
-                .posture(o.posture());
+                .posture(o.posture())
+                .blocklists(o.blocklists());
         if (o.mxSeed() != null) {
             b.shuffleSeed(o.mxSeed());
         }

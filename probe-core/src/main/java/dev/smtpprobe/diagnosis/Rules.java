@@ -72,7 +72,8 @@ public final class Rules {
                 r::tlsParameters,
                 r::protocolIrregularities,
                 r::ehloAndAuth,
-                r::posture);
+                r::posture,
+                new BlocklistRule());
     }
 
     // ---------------------------------------------------------------- DNS
@@ -577,6 +578,9 @@ public final class Rules {
     List<Finding> posture(ProbeResult result) {
         List<Finding> out = new ArrayList<>();
         for (PostureCheck check : result.posture()) {
+            if (BlocklistRule.isBlocklistCheck(check)) {
+                continue; // BlocklistRule words these
+            }
             Severity severity = switch (check.status()) {
                 case PASS -> null;
                 case INFO -> Severity.INFO;

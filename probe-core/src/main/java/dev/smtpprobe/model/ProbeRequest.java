@@ -33,6 +33,7 @@ import java.util.OptionalLong;
  * @param dnsRetries DNS attempts after the first
  * @param posture run the DNS posture checks (SPF, DMARC, MTA-STS, TLS-RPT, TLSA, PTR, HELO name)
  * @param shuffleSeed seeds the shuffle of equal-preference MX hosts, for repeatable runs; empty for random
+ * @param blocklists the DNS blocklists to ask about each public MX address (with posture) and the sending address
  */
 public record ProbeRequest(
         ProbeTarget target,
@@ -54,7 +55,8 @@ public record ProbeRequest(
         Duration dnsTimeout,
         int dnsRetries,
         boolean posture,
-        OptionalLong shuffleSeed) {
+        OptionalLong shuffleSeed,
+        Blocklists blocklists) {
 
     public ProbeRequest {
         Objects.requireNonNull(target);
@@ -72,6 +74,7 @@ public record ProbeRequest(
         resolvers = List.copyOf(resolvers);
         Objects.requireNonNull(dnsTimeout);
         Objects.requireNonNull(shuffleSeed);
+        Objects.requireNonNull(blocklists);
         if (dnsTimeout.isNegative() || dnsTimeout.isZero()) {
             throw new IllegalArgumentException("DNS timeout must be positive: " + dnsTimeout);
         }
@@ -143,6 +146,7 @@ public record ProbeRequest(
         b.dnsRetries = dnsRetries;
         b.posture = posture;
         b.shuffleSeed = shuffleSeed;
+        b.blocklists = blocklists;
         return b;
     }
 
@@ -167,6 +171,7 @@ public record ProbeRequest(
         private int dnsRetries = 2;
         private boolean posture = true;
         private OptionalLong shuffleSeed = OptionalLong.empty();
+        private Blocklists blocklists = Blocklists.DEFAULT;
 
         private Builder(ProbeTarget target) {
             this.target = Objects.requireNonNull(target);
@@ -193,11 +198,12 @@ public record ProbeRequest(
         public Builder posture(boolean v) { this.posture = v; return this; }
         public Builder shuffleSeed(long v) { this.shuffleSeed = OptionalLong.of(v); return this; }
         public Builder randomShuffle() { this.shuffleSeed = OptionalLong.empty(); return this; }
+        public Builder blocklists(Blocklists v) { this.blocklists = Objects.requireNonNull(v); return this; }
 
         public ProbeRequest build() {
             return new ProbeRequest(target, tlsMode, startTls, verifyCertificate, caFile, ehloName, credentials,
                     allowPlaintextAuth, mailFrom, recipients, message, quitAfter, timeouts, addressFamily, allMx,
-                    resolvers, dnsTimeout, dnsRetries, posture, shuffleSeed);
+                    resolvers, dnsTimeout, dnsRetries, posture, shuffleSeed, blocklists);
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.TranscriptLine;
 import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.model.SmtpPhase;
+import dev.smtpprobe.dns.BlocklistChecker;
 import dev.smtpprobe.dns.DnsClient;
 import dev.smtpprobe.model.DnsFailure;
 import dev.smtpprobe.model.MxHost;
@@ -104,6 +105,7 @@ public final class DomainProber {
         Random random = request.shuffleSeed().isPresent() ? new Random(request.shuffleSeed().getAsLong()) : new Random();
         MxResolver mx = new MxResolver(dns, random, events);
         int port = target.port();
+        BlocklistChecker blocklists = new BlocklistChecker(dns);
 
         if (target.kind() == ProbeTarget.Kind.SERVER) {
             Optional<InetAddress> literal = ipLiteral(target.domain());
@@ -121,14 +123,16 @@ public final class DomainProber {
             } else {
                 host = mx.resolveHost(0, target.domain(), request.addressFamily());
             }
+            // A server named directly has no posture, but the user's own sending address can still be checked.
+            CompletableFuture<List<PostureCheck>> sender = blocklists.senderChecks(request.blocklists());
             return host.thenCompose(h -> {
                 // A SERVER target has no MX plan; when its name does not resolve, the failure is reported as a
                 // FAILED plan so that it is not lost.
                 Optional<MxPlan> plan = h.addresses().isEmpty()
                         ? Optional.of(new MxPlan(target.domain(), MxPlan.Kind.FAILED, List.of(h), h.addressFailure()))
                         : Optional.empty();
-                return walk(request, List.of(h), port).thenApply(done -> new ProbeResult(target, startedAt,
-                        Duration.ofNanos(System.nanoTime() - start), plan, done, List.of(), request.allMx()));
+                return walk(request, List.of(h), port).thenCombine(sender, (done, checks) -> new ProbeResult(target,
+                        startedAt, Duration.ofNanos(System.nanoTime() - start), plan, done, checks, request.allMx()));
             });
         }
 
@@ -138,16 +142,22 @@ public final class DomainProber {
         return mx.resolve(target.domain(), request.addressFamily()).thenCompose(plan -> {
             boolean deliverable = plan.kind() == MxPlan.Kind.MX || plan.kind() == MxPlan.Kind.IMPLICIT;
             CompletableFuture<List<PostureCheck>> hostChecks = request.posture() && deliverable
-                    ? posture.hostChecks(plan.hosts(), port) : CompletableFuture.completedFuture(List.of());
+                    ? posture.hostChecks(plan.hosts(), port)
+                            .thenCombine(blocklists.mxChecks(plan.hosts(), request.blocklists()), DomainProber::concat)
+                    : CompletableFuture.completedFuture(List.of());
+            CompletableFuture<List<PostureCheck>> sender = blocklists.senderChecks(request.blocklists());
             CompletableFuture<List<SessionResult>> walked = deliverable
                     ? walk(request, plan.hosts(), port) : CompletableFuture.completedFuture(List.of());
-            return walked.thenCombine(domainChecks.thenCombine(hostChecks, DomainProber::concat), (done, checks) -> {
+            return walked.thenCombine(domainChecks.thenCombine(hostChecks, DomainProber::concat)
+                    .thenCombine(sender, (checks, senderChecks) -> List.of(checks, senderChecks)), (done, both) -> {
+                List<PostureCheck> checks = both.get(0);
                 // A domain that does not exist has no posture to speak of: its missing SPF or DMARC is noise.
                 boolean nxdomain = plan.failure().map(f -> f.kind() == DnsFailure.Kind.NXDOMAIN).orElse(false);
                 List<PostureCheck> all = new ArrayList<>(nxdomain ? List.of() : checks);
                 if (request.posture()) {
                     all.addAll(heloNameChecks(done, checks));
                 }
+                all.addAll(both.get(1));
                 return new ProbeResult(target, startedAt, Duration.ofNanos(System.nanoTime() - start),
                         Optional.of(plan), done, all, request.allMx());
             });
