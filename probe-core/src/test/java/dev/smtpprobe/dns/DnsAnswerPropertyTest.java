@@ -22,7 +22,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * completes, with a check and never an exception, within a bounded number of DNS questions. The answers come in
  * real DNS packets from a fixture server on loopback, one fresh owner name per try.
  */
-class DnsAnswerProperties {
+class DnsAnswerPropertyTest {
     private static FakeDnsServer server;
     private static FakeDnsServer.Zone zone;
     private static PostureChecker checker;

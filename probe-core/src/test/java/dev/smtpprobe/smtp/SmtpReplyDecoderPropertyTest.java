@@ -20,7 +20,7 @@ import net.jqwik.api.Provide;
  * Whatever bytes a server sends, split however TCP splits them, the decoder gives replies or a protocol error: no
  * other exception, nothing outside its bounds, and the same replies for every split of the same bytes.
  */
-class SmtpReplyDecoderProperties {
+class SmtpReplyDecoderPropertyTest {
 
     /** What one feed of the decoder produced: the replies before the first error, and that error if any. */
     record Outcome(List<String> replies, Throwable error, int lfsConsumed, int pendingLines, int bufferedBytes) {

@@ -14,7 +14,7 @@ import net.jqwik.api.Provide;
  * Whatever a user types, target parsing accepts it as something an SMTP command can carry or refuses it with an
  * IllegalArgumentException (the CLI's one-line usage error), never another exception.
  */
-class TargetParserProperties {
+class TargetParserPropertyTest {
     /** A host name in ASCII, or an address literal such as [192.0.2.1] or [IPv6:::1]. */
     private static final String SAFE_DOMAIN = "[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?|\\[[\\x21-\\x5a\\x5e-\\x7e]+\\]";
 
@@ -40,7 +40,7 @@ class TargetParserProperties {
             return;
         }
         assertThat(t.domain()).matches(SAFE_DOMAIN).hasSizeLessThanOrEqualTo(253);
-        t.mailbox().ifPresent(TargetParserProperties::assertCarriable);
+        t.mailbox().ifPresent(TargetParserPropertyTest::assertCarriable);
         t.mailbox().ifPresent(m -> assertThat(m).endsWith("@" + t.domain()));
         // Parsing what came out gives the same thing again.
         assertThat(TargetParser.parseMailTarget(t.mailbox().orElse(t.domain()), 25).domain()).isEqualTo(t.domain());

@@ -15,7 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** EHLO parsing, the line-break check, address text and the escaping rule, over arbitrary input. */
-class ModelProperties {
+class ModelPropertyTest {
 
     @Property(tries = 500, seed = "20250303")
     void ehloParsingNeverFailsAndGivesCleanKeywords(@ForAll("ehloLines") List<String> lines) {
