@@ -7,6 +7,7 @@ import dev.smtpprobe.catalog.ReplyCatalog;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.cli.CatalogJson.OutputFormat;
 import dev.smtpprobe.model.EnhancedStatus;
+import dev.smtpprobe.model.Printable;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -61,7 +62,7 @@ public final class CatalogCommand implements Callable<Integer> {
                 showEnhanced(wanted, catalog, out);
                 return 0;
             }
-            err.println("smtp-probe: catalog: no entry for code '" + wanted + "'");
+            err.println("smtp-probe: catalog: no entry for code '" + Printable.escape(wanted) + "'");
             return EXIT_UNKNOWN_CODE;
         } finally {
             out.flush();
@@ -87,7 +88,7 @@ public final class CatalogCommand implements Callable<Integer> {
             out.println(CatalogJson.pretty(CatalogJson.entry(e)));
             return;
         }
-        out.println(e.code() + "  " + e.title() + " (" + CatalogJson.classId(e.replyClass()) + ")");
+        out.println(Printable.escape(e.code() + "  " + e.title() + " (" + CatalogJson.classId(e.replyClass()) + ")"));
         out.println("  meaning:     " + e.explanation());
         out.println("  causes:      " + String.join("; ", e.likelyCauses()));
         out.println("  remedy:      " + e.remedy());

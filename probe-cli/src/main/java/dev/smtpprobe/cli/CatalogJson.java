@@ -1,5 +1,6 @@
 package dev.smtpprobe.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +8,7 @@ import dev.smtpprobe.catalog.CatalogEntry;
 import dev.smtpprobe.catalog.Classification;
 import dev.smtpprobe.catalog.PatternMatch;
 import dev.smtpprobe.catalog.ReplyClass;
+import dev.smtpprobe.report.JsonText;
 import java.util.Locale;
 import picocli.CommandLine;
 
@@ -32,6 +34,10 @@ final class CatalogJson {
     }
 
     private CatalogJson() {
+    }
+
+    private static Object escaped(Object node) {
+        return node instanceof JsonNode json ? JsonText.escapeAll(json.deepCopy()) : node;
     }
 
     static String classId(ReplyClass c) {
@@ -94,9 +100,10 @@ final class CatalogJson {
         return o;
     }
 
+    /** One line of JSON; every string value escaped first (the input echoes what a server wrote into a log). */
     static String compact(Object node) {
         try {
-            return MAPPER.writeValueAsString(node);
+            return MAPPER.writeValueAsString(escaped(node));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -104,7 +111,7 @@ final class CatalogJson {
 
     static String pretty(Object node) {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(escaped(node));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

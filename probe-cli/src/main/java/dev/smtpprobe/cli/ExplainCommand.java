@@ -2,6 +2,7 @@ package dev.smtpprobe.cli;
 
 import dev.smtpprobe.catalog.Classification;
 import dev.smtpprobe.catalog.ReplyClassifier;
+import dev.smtpprobe.model.Printable;
 import dev.smtpprobe.cli.CatalogJson.OutputFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -141,23 +142,28 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     private static void printText(Classification c, PrintWriter out) {
+        // Text from the catalog and from the input (which quotes a server) goes through the one escaping rule.
         String enhanced = c.enhancedCode().map(e -> " " + e).orElse("");
-        out.println(c.code() + enhanced + "  " + c.title());
-        out.println("  reply code:  " + c.code() + " " + c.entry().title() + " ("
+        println(out, c.code() + enhanced + "  " + c.title());
+        println(out, "  reply code:  " + c.code() + " " + c.entry().title() + " ("
                 + CatalogJson.classId(c.entry().replyClass()) + "; " + c.entry().standard() + ")");
-        c.enhancedMeaning().ifPresent(m -> out.println("  enhanced:    " + m));
-        out.println("  category:    " + c.category().id() + " (confidence "
+        c.enhancedMeaning().ifPresent(m -> println(out, "  enhanced:    " + m));
+        println(out, "  category:    " + c.category().id() + " (confidence "
                 + c.confidence().name().toLowerCase(Locale.ROOT) + ")");
-        out.println("  who acts:    " + c.actor().id());
-        out.println("  retry:       " + (c.retryable() ? "yes, a later retry can succeed" : "no, change something first"));
-        out.println("  remedy:      " + c.remedy());
+        println(out, "  who acts:    " + c.actor().id());
+        println(out, "  retry:       " + (c.retryable() ? "yes, a later retry can succeed" : "no, change something first"));
+        println(out, "  remedy:      " + c.remedy());
         if (c.pattern().isPresent()) {
             var p = c.pattern().get();
-            out.println("  pattern:     " + p.id() + " (" + p.source() + "; " + p.reference() + ")");
+            println(out, "  pattern:     " + p.id() + " (" + p.source() + "; " + p.reference() + ")");
         } else {
-            out.println("  pattern:     none (decided by the " + (c.enhancedCode().isPresent()
+            println(out, "  pattern:     none (decided by the " + (c.enhancedCode().isPresent()
                     ? "enhanced and basic codes" : "basic code") + ")");
         }
-        c.entry().alternativeReading().ifPresent(a -> out.println("  also read:   " + a));
+        c.entry().alternativeReading().ifPresent(a -> println(out, "  also read:   " + a));
+    }
+
+    private static void println(PrintWriter out, String line) {
+        out.println(Printable.escape(line));
     }
 }

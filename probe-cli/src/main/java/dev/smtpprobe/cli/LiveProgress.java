@@ -3,7 +3,9 @@ package dev.smtpprobe.cli;
 import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.Printable;
 import dev.smtpprobe.model.ProbeStatus;
+import dev.smtpprobe.model.SecretScrubber;
 import dev.smtpprobe.model.SessionRequest;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.SmtpReply;
@@ -20,14 +22,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code --verbose}: the conversation as it happens, on standard error, so a stalled server shows where it stalls.
  * Listener callbacks run on the event loop and must not do I/O, so they only enqueue lines; the waiting main
- * thread prints them.
+ * thread prints them. Every line is {@linkplain Printable#escape escaped} (server replies reach a terminal here
+ * first) and has the probe's credential scrubbed from what the server sent.
  */
 final class LiveProgress extends ProbeEventListener {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final long start = System.nanoTime();
+    private final SecretScrubber secrets;
+
+    LiveProgress(SecretScrubber secrets) {
+        this.secrets = secrets;
+    }
 
     private void add(String line) {
-        lines.offer(String.format("%7.3fs  %s", (System.nanoTime() - start) / 1e9, line));
+        lines.offer(String.format("%7.3fs  %s", (System.nanoTime() - start) / 1e9,
+                Printable.escape(secrets.scrub(line))));
     }
 
     @Override
@@ -59,7 +68,7 @@ final class LiveProgress extends ProbeEventListener {
     public void phaseEnd(SessionRequest request, SmtpPhase phase, Optional<SmtpReply> reply, Duration elapsed) {
         reply.ifPresent(r -> {
             for (String wire : r.wireLines()) {
-                add("  <- " + wire);
+                add("  <- " + secrets.scrubServerText(wire));
             }
         });
     }

@@ -5,6 +5,8 @@ import dev.smtpprobe.model.Credential;
 import dev.smtpprobe.model.ExtensionUse;
 import dev.smtpprobe.model.ProbeRequest;
 import dev.smtpprobe.model.ProbeTarget;
+import dev.smtpprobe.model.AddressSyntax;
+import dev.smtpprobe.model.Blocklists;
 import dev.smtpprobe.model.QuitAfter;
 import dev.smtpprobe.model.SessionOptions;
 import dev.smtpprobe.model.SessionOptions.EnvelopeMode;
@@ -95,7 +97,7 @@ public final class ProbeCommand implements Callable<Integer> {
     String authPasswordEnv;
 
     @Option(names = {"--auth-password-file"}, paramLabel = "FILE",
-            description = "Read the AUTH password from the first line of this file.")
+            description = "Read the AUTH password from this file (one line; its line end is not part of it).")
     Path authPasswordFile;
 
     @Option(names = {"--auth-token-env"}, paramLabel = "VAR",
@@ -193,8 +195,15 @@ public final class ProbeCommand implements Callable<Integer> {
     boolean ipv6Only;
 
     @Option(names = {"--timeout"}, paramLabel = "SECONDS", defaultValue = "30",
-            description = "Time limit per phase in seconds (default: ${DEFAULT-VALUE}); the whole probe gets 4 times this per host.")
+            description = {"Time limit per phase (connect, banner, each command, TLS handshake) in seconds (default: "
+                    + "${DEFAULT-VALUE}).", "Overall deadline: each host's whole conversation gets 4 times this, plus "
+                    + "--data-timeout with --send."})
     double timeoutSeconds;
+
+    @Option(names = {"--data-timeout"}, paramLabel = "SECONDS",
+            description = {"With --send: how long to wait for the reply to the end of the message (default: --timeout,"
+                    + " but at least 60; servers scan the message before they answer)."})
+    Double dataTimeoutSeconds;
 
     @Option(names = {"--quit-after"}, paramLabel = "PHASE",
             description = "Stop politely after connect|banner|ehlo|tls|auth|mail|rcpt.")
@@ -213,8 +222,20 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "Pad the --send message to this size, to test the server's size limit.")
     Long size;
 
-    @Option(names = {"--no-posture"}, description = "Skip the SPF, DMARC, MTA-STS, TLS-RPT, TLSA and reverse-DNS checks.")
+    @Option(names = {"--no-posture"}, description = "Skip the SPF, DMARC, MTA-STS, TLS-RPT, TLSA, reverse-DNS and MX blocklist checks.")
     boolean noPosture;
+
+    @Option(names = {"--dnsbl"}, paramLabel = "ZONE",
+            description = "DNS blocklist to ask about each public MX address (and --check-my-ip); repeatable "
+                    + "(default: zen.spamhaus.org, bl.spamcop.net, psbl.surriel.com).")
+    List<String> dnsblZones = new ArrayList<>();
+
+    @Option(names = {"--no-dnsbl"}, description = "Ask no DNS blocklist.")
+    boolean noDnsbl;
+
+    @Option(names = {"--check-my-ip"}, paramLabel = "ADDR",
+            description = "Also check the public address you send mail from against the blocklists.")
+    String checkMyIp;
 
     @Option(names = {"--transcript"}, description = "Show the whole conversation (secrets redacted).")
     boolean transcript;
@@ -265,6 +286,9 @@ public final class ProbeCommand implements Callable<Integer> {
         if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
             throw new CommandLine.ParameterException(cl, "--timeout must be between 0 and 3600 seconds");
         }
+        if (dataTimeoutSeconds != null && !(dataTimeoutSeconds > 0 && dataTimeoutSeconds <= 3600)) {
+            throw new CommandLine.ParameterException(cl, "--data-timeout must be between 0 and 3600 seconds");
+        }
         if (!(dnsTimeoutSeconds > 0 && dnsTimeoutSeconds <= 60)) {
             throw new CommandLine.ParameterException(cl, "--dns-timeout must be between 0 and 60 seconds");
         }
@@ -301,6 +325,7 @@ public final class ProbeCommand implements Callable<Integer> {
             for (String r : resolvers) {
                 dnsServers.add(dev.smtpprobe.dns.DnsClient.parseResolver(r));
             }
+            Blocklists blocklists = blocklists();
             if (caFile != null && !Files.isReadable(caFile)) {
                 throw new IllegalArgumentException("--ca-file " + caFile + " cannot be read");
             }
@@ -348,8 +373,8 @@ public final class ProbeCommand implements Callable<Integer> {
                     .envelope(relayTest ? EnvelopeMode.RELAY_TEST
                             : catchAllCheck ? EnvelopeMode.CATCH_ALL_CHECK : EnvelopeMode.PROBE)
                     .quitAfter(stop)
-                    .timeouts(new Timeouts(phase, phase, phase, phase, max(phase, Duration.ofSeconds(60)),
-                            phase.multipliedBy(4)))
+                    .timeouts(Timeouts.forProbe(phase, Optional.ofNullable(dataTimeoutSeconds)
+                            .map(s -> Duration.ofMillis((long) (s * 1000))), send))
                     .extensions(extensions)
                     .addressFamily(ipv4Only ? AddressFamily.IPV4 : ipv6Only ? AddressFamily.IPV6 : AddressFamily.ANY)
                     .allMx(allMx)
@@ -357,7 +382,8 @@ public final class ProbeCommand implements Callable<Integer> {
                     .dnsTimeout(Duration.ofMillis((long) (dnsTimeoutSeconds * 1000)))
                     .dnsRetries(dnsRetries)
                     .posture(!noPosture)
-                    .transportSecurity(security);
+                    .transportSecurity(security)
+                    .blocklists(blocklists());
             if (mxSeed != null) {
                 b.shuffleSeed(mxSeed);
             }
@@ -391,6 +417,34 @@ public final class ProbeCommand implements Callable<Integer> {
         }
     }
 
+    private Blocklists blocklists() {
+        if (noDnsbl && (!dnsblZones.isEmpty() || checkMyIp != null)) {
+            throw new IllegalArgumentException("--no-dnsbl excludes --dnsbl and --check-my-ip");
+        }
+        if (noDnsbl) {
+            return Blocklists.NONE;
+        }
+        Blocklists b = Blocklists.DEFAULT.withZones(dnsblZones);
+        if (checkMyIp != null) {
+            byte[] literal = io.netty.util.NetUtil.createByteArrayFromIpAddressString(checkMyIp.strip());
+            if (literal == null) {
+                throw new IllegalArgumentException("--check-my-ip takes an IP address, not '" + checkMyIp + "'");
+            }
+            java.net.InetAddress address;
+            try {
+                address = java.net.InetAddress.getByAddress(literal);
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("--check-my-ip takes an IP address, not '" + checkMyIp + "'");
+            }
+            if (!Blocklists.isPublic(address)) {
+                throw new IllegalArgumentException("--check-my-ip " + checkMyIp.strip() + " is not a public address;"
+                        + " blocklists list only public ones (give the address receivers see)");
+            }
+            b = b.withSendingAddress(address);
+        }
+        return b;
+    }
+
     private Credential credential() {
         boolean password = authPasswordEnv != null || authPasswordFile != null;
         boolean token = authTokenEnv != null || authTokenFile != null;
@@ -403,6 +457,7 @@ public final class ProbeCommand implements Callable<Integer> {
             }
             return null;
         }
+        AddressSyntax.requireNoLineBreak("--auth-user", authUser);
         int sources = (authPasswordEnv != null ? 1 : 0) + (authPasswordFile != null ? 1 : 0)
                 + (authTokenEnv != null ? 1 : 0) + (authTokenFile != null ? 1 : 0);
         if (sources != 1) {
@@ -414,7 +469,7 @@ public final class ProbeCommand implements Callable<Integer> {
         return password ? new Credential.Password(authUser, secret) : new Credential.BearerToken(authUser, secret);
     }
 
-    /** From the variable or the file's first line; the model refuses CR, LF or NUL in what is left. */
+    /** From the variable or the whole file (less one line end); CR, LF or NUL left in it is refused. */
     private static String secret(String env, Path file, String fileOption) {
         String secret;
         if (env != null) {
@@ -424,8 +479,7 @@ public final class ProbeCommand implements Callable<Integer> {
             }
         } else {
             try {
-                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                secret = lines.isEmpty() ? "" : lines.get(0);
+                secret = withoutLineEnd(Files.readString(file, StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new IllegalArgumentException(fileOption + " " + file + " cannot be read");
             }
@@ -433,11 +487,24 @@ public final class ProbeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(fileOption + " " + file + " is empty");
             }
         }
+        if (secret.indexOf('\r') >= 0 || secret.indexOf('\n') >= 0 || secret.indexOf('\0') >= 0) {
+            // Never echo the value: it is the secret. A line break in it would end the AUTH line early.
+            String where = env != null ? "environment variable " + env : fileOption + " " + file;
+            throw new IllegalArgumentException("the password or token in " + where
+                    + " contains a line break or NUL, which SMTP cannot carry (one line, without its line end)");
+        }
         return secret;
     }
 
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
+    /** The file's one trailing line end (LF or CRLF), as editors and {@code echo} write it, is not part of it. */
+    static String withoutLineEnd(String content) {
+        if (content.endsWith("\r\n")) {
+            return content.substring(0, content.length() - 2);
+        }
+        if (content.endsWith("\n")) {
+            return content.substring(0, content.length() - 1);
+        }
+        return content;
     }
 
     private boolean color() {

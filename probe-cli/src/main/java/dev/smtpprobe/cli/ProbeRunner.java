@@ -9,6 +9,7 @@ import dev.smtpprobe.metrics.MetricsEventListener;
 import dev.smtpprobe.metrics.ProbeMetricsBinder;
 import dev.smtpprobe.model.ProbeRequest;
 import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.model.SecretScrubber;
 import dev.smtpprobe.report.JsonReport;
 import dev.smtpprobe.report.NagiosReport;
 import dev.smtpprobe.report.ReportOptions;
@@ -45,7 +46,8 @@ final class ProbeRunner {
             new ProbeMetricsBinder(metrics).bindTo(registry);
             listener = metrics;
         }
-        LiveProgress progress = options.verbose() ? new LiveProgress() : null;
+        LiveProgress progress = options.verbose()
+                ? new LiveProgress(SecretScrubber.of(options.request().session().credential())) : null;
         if (progress != null) {
             listener = listener.plus(progress);
         }
@@ -74,7 +76,7 @@ final class ProbeRunner {
     /** Diagnoses and renders; shared with the demo. Returns the verdict's exit code. */
     static int print(ProbeResult result, OutputFormat format, ReportOptions reportOptions, boolean quiet, PrintWriter out) {
         ReplyClassifier classifier = ReplyClassifier.standard();
-        Diagnosis diagnosis = new DiagnosisEngine(classifier).diagnose(result);
+        Diagnosis diagnosis = new DiagnosisEngine(classifier).diagnose(result, reportOptions.secrets());
         if (!quiet) {
             String text = switch (format) {
                 case text -> new TextReport(classifier, reportOptions).render(result, diagnosis);
@@ -88,7 +90,8 @@ final class ProbeRunner {
     }
 
     static ReportOptions reportOptions(ProbeOptions o) {
-        return ReportOptions.DEFAULTS.withTranscript(o.transcript()).withColor(o.color());
+        return ReportOptions.DEFAULTS.withTranscript(o.transcript()).withColor(o.color())
+                .withSecrets(SecretScrubber.of(o.request().session().credential()));
     }
 
     private static Duration upperBound(ProbeRequest request) {

@@ -1,5 +1,7 @@
 package dev.smtpprobe.cli;
 
+import dev.smtpprobe.model.ErrorText;
+import dev.smtpprobe.model.Printable;
 import java.io.PrintWriter;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -66,7 +68,7 @@ public final class SmtpProbeCommand implements Runnable {
             if (ex instanceof IllegalArgumentException || ex instanceof UsageException) {
                 bad.getErr().println("smtp-probe: " + oneLine(cause.getMessage()));
             } else {
-                bad.getErr().println("smtp-probe: internal error: " + oneLine(String.valueOf(cause)));
+                bad.getErr().println("smtp-probe: internal error: " + oneLine(ErrorText.describe(cause)));
             }
             bad.getErr().flush();
             return EXIT_UNKNOWN;
@@ -75,11 +77,12 @@ public final class SmtpProbeCommand implements Runnable {
         return cl;
     }
 
+    /** An error message on one line, escaped: it may echo an argument, and arguments can carry terminal escapes. */
     static String oneLine(String message) {
         if (message == null) {
             return "error";
         }
-        String s = message.replace("\r", " ").replace("\n", " ").strip();
+        String s = Printable.escape(message.replace("\r", " ").replace("\n", " ").strip());
         return s.length() > 400 ? s.substring(0, 400) + "..." : s;
     }
 

@@ -2,8 +2,13 @@ package dev.smtpprobe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.smtpprobe.fixtures.MockSmtpServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -50,6 +55,23 @@ class ProbeCommandUsageTest {
                 Arguments.of("local address not an IP", new String[] {"probe", "example.com", "--local-address",
                         "example.org"}, "--local-address"),
                 Arguments.of("LF in TLS name", new String[] {"probe", "example.com", "--tls-name", "a\nb"}, "line break"),
+                Arguments.of("LF in password variable", new String[] {"probe", "example.com", "-au", "me",
+                        "--auth-password-env", "SMTP_PROBE_TEST_PASSWORD_LF"}, "SMTP_PROBE_TEST_PASSWORD_LF contains a line break"),
+                Arguments.of("CR in password variable", new String[] {"probe", "example.com", "-au", "me",
+                        "--auth-password-env", "SMTP_PROBE_TEST_PASSWORD_CR"}, "SMTP_PROBE_TEST_PASSWORD_CR contains a line break"),
+                Arguments.of("CR LF in user name", new String[] {"probe", "example.com", "-au", "me\r\nQUIT",
+                        "--auth-password-env", "SMTP_PROBE_TEST_PASSWORD_LF"}, "--auth-user contains a line break"),
+                Arguments.of("NUL in user name", new String[] {"probe", "example.com", "-au", "me\0x",
+                        "--auth-password-env", "SMTP_PROBE_TEST_PASSWORD_LF"}, "--auth-user contains a line break or NUL"),
+                Arguments.of("no-dnsbl with dnsbl", new String[] {"probe", "example.com", "--no-dnsbl", "--dnsbl",
+                        "zen.spamhaus.org"}, "--no-dnsbl excludes"),
+                Arguments.of("bad blocklist zone", new String[] {"probe", "example.com", "--dnsbl", "not a zone"},
+                        "not a blocklist zone"),
+                Arguments.of("check-my-ip not an address", new String[] {"probe", "example.com", "--check-my-ip",
+                        "mail.example.com"}, "takes an IP address"),
+                Arguments.of("check-my-ip private", new String[] {"probe", "example.com", "--check-my-ip",
+                        "192.168.1.20"}, "not a public address"),
+                Arguments.of("bad data timeout", new String[] {"probe", "example.com", "--data-timeout", "0"}, "--data-timeout"),
                 Arguments.of("no command", new String[] {}, "command"),
                 Arguments.of("unknown command", new String[] {"frobnicate"}, "frobnicate"));
     }
@@ -62,7 +84,51 @@ class ProbeCommandUsageTest {
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.out()).isEmpty();
         assertThat(run.err().strip().lines()).hasSize(1);
-        assertThat(run.err()).contains(mentioned).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.err()).contains(mentioned).doesNotContain("Exception").doesNotContain("\tat ")
+                .doesNotContain("QUIT").doesNotContain("RSET");
+    }
+
+    static Stream<Arguments> badPasswordFiles() {
+        return Stream.of(
+                Arguments.of("two lines", "secret\nQUIT\n"),
+                Arguments.of("a CR inside", "secret\rRSET"),
+                Arguments.of("a NUL inside", "secret\0more\n"),
+                Arguments.of("two line ends", "secret\n\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badPasswordFiles")
+    void aPasswordFileWithALineBreakOrNulIsRefusedBeforeAnyConnection(String name, String content, @TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("password");
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        try (MockSmtpServer server = new MockSmtpServer()) {
+            server.start();
+
+            CliRun run = CliRun.of("probe", "--server", "127.0.0.1:" + server.port(), "-au", "me",
+                    "--auth-password-file", file.toString());
+
+            assertThat(run.exitCode()).isEqualTo(3);
+            assertThat(run.err().strip().lines()).hasSize(1);
+            assertThat(run.err()).contains("contains a line break or NUL").doesNotContain("secret");
+            assertThat(server.connectionCount()).isZero();
+        }
+    }
+
+    @Test
+    void oneTrailingLineEndOfAPasswordFileIsNotPartOfThePassword() {
+        assertThat(ProbeCommand.withoutLineEnd("secret\n")).isEqualTo("secret");
+        assertThat(ProbeCommand.withoutLineEnd("secret\r\n")).isEqualTo("secret");
+        assertThat(ProbeCommand.withoutLineEnd("secret")).isEqualTo("secret");
+        assertThat(ProbeCommand.withoutLineEnd("secret\n\n")).isEqualTo("secret\n");
+    }
+
+    @Test
+    void helpDocumentsTheOverallDeadlineAndTheDataEndLimit() {
+        CliRun run = CliRun.of("probe", "--help");
+
+        assertThat(run.out()).contains("--timeout").contains("Overall deadline: each host's whole conversation gets 4")
+                .contains("--data-timeout").contains("end of the message");
     }
 
     @Test

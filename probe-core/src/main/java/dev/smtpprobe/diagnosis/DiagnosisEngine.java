@@ -1,5 +1,7 @@
 package dev.smtpprobe.diagnosis;
 
+import dev.smtpprobe.model.Printable;
+import dev.smtpprobe.model.SecretScrubber;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.model.ProbeResult;
@@ -49,9 +51,21 @@ public final class DiagnosisEngine {
     }
 
     public Diagnosis diagnose(ProbeResult result) {
+        return diagnose(result, SecretScrubber.NONE);
+    }
+
+    /**
+     * Diagnoses a result with the credential of its probe removed first, from the observations and again from
+     * every finding (a server that echoes the AUTH blob must not get it quoted). Finding texts and the summary are
+     * {@linkplain Printable#escape escaped}: they quote servers, and are printed by every report and by library users.
+     */
+    public Diagnosis diagnose(ProbeResult probe, SecretScrubber secrets) {
+        ProbeResult result = secrets.scrub(probe);
         List<Finding> raw = new ArrayList<>();
         for (Rule rule : rules) {
-            raw.addAll(rule.apply(result));
+            for (Finding f : rule.apply(result)) {
+                raw.add(clean(f, secrets));
+            }
         }
         Set<String> acceptingHosts = new HashSet<>();
         for (SessionResult s : result.sessions()) {
@@ -67,7 +81,18 @@ public final class DiagnosisEngine {
         // Stable sort: within one severity, findings keep rule order, then session order.
         findings.sort(Comparator.comparing(Finding::severity).reversed());
         Verdict verdict = verdict(findings);
-        return new Diagnosis(verdict, summary(result, verdict, findings, primary), findings);
+        return new Diagnosis(verdict, Printable.escape(secrets.scrub(summary(result, verdict, findings, primary))),
+                findings);
+    }
+
+    private static Finding clean(Finding f, SecretScrubber secrets) {
+        return new Finding(f.id(), f.severity(), f.category(), f.code(), f.enhancedCode().map(Printable::escape),
+                text(f.title(), secrets), text(f.detail(), secrets), text(f.remedy(), secrets), f.actor(),
+                f.host().map(Printable::escape), f.phase());
+    }
+
+    private static String text(String s, SecretScrubber secrets) {
+        return Printable.escape(secrets.scrub(s));
     }
 
     private static Finding capIfAnotherHostAccepted(Finding f, Set<String> acceptingHosts,

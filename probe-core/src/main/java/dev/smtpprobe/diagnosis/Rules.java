@@ -16,6 +16,7 @@ import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.TlsMode;
 import dev.smtpprobe.model.EhloCapabilities;
+import dev.smtpprobe.model.ErrorText;
 import dev.smtpprobe.model.ReplyFlag;
 import dev.smtpprobe.model.SmtpReply;
 import dev.smtpprobe.model.CertificateSummary;
@@ -84,6 +85,7 @@ public final class Rules {
                 r::protocolIrregularities,
                 r::ehloAndAuth,
                 r::posture,
+                new BlocklistRule(),
                 SessionRules::notes,
                 SessionRules::recipientsNotTried,
                 SessionRules::relayTest,
@@ -224,7 +226,9 @@ public final class Rules {
         String host = Observations.hostLabel(session);
         Optional<String> hostOpt = Optional.of(host);
         Optional<SmtpPhase> phase = Optional.of(failure.phase());
-        String at = " during " + failure.phase().id() + ": " + failure.message();
+        // Our own messages in plain words (no Java class names); a refusal quotes the server as it spoke.
+        String at = " during " + failure.phase().id() + ": "
+                + (failure.reply().isPresent() ? failure.message() : ErrorText.plain(failure.message()));
         switch (failure.status()) {
             case CONNECTION_REFUSED:
                 return fromObservation("connection-refused", Severity.CRITICAL, ProbeStatus.CONNECTION_REFUSED,
@@ -879,6 +883,9 @@ public final class Rules {
     List<Finding> posture(ProbeResult result) {
         List<Finding> out = new ArrayList<>();
         for (PostureCheck check : result.posture()) {
+            if (BlocklistRule.isBlocklistCheck(check)) {
+                continue; // BlocklistRule words these
+            }
             Severity severity = switch (check.status()) {
                 case PASS -> null;
                 case INFO -> Severity.INFO;

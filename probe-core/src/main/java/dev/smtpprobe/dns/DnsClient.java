@@ -4,6 +4,7 @@ import dev.smtpprobe.model.DnsFailure;
 import dev.smtpprobe.model.DnssecResult;
 import dev.smtpprobe.model.TlsaRecord;
 import dev.smtpprobe.model.TransportSecurityOptions;
+import dev.smtpprobe.model.ErrorText;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -354,10 +355,10 @@ public final class DnsClient {
         }
         if (error instanceof IOException) {
             return new DnsFailure(DnsFailure.Kind.OTHER, name, type,
-                    type + " " + name + " failed: " + Objects.toString(error.getMessage(), error.getClass().getSimpleName()));
+                    type + " " + name + " failed: " + ErrorText.describe(error));
         }
         return new DnsFailure(DnsFailure.Kind.OTHER, name, type,
-                type + " " + name + " failed: " + error.getClass().getSimpleName() + ": " + error.getMessage());
+                type + " " + name + " failed: " + ErrorText.describe(error));
     }
 
     private static DnsFailure failureOfRcode(int rcode, String name, String type, List<String> aliases) {

@@ -1,6 +1,7 @@
 package dev.smtpprobe.dns;
 
 import dev.smtpprobe.model.DnsFailure;
+import dev.smtpprobe.model.ErrorText;
 import dev.smtpprobe.model.MxHost;
 import dev.smtpprobe.model.PostureCheck;
 import dev.smtpprobe.model.Addresses;
@@ -569,7 +570,9 @@ public final class PostureChecker {
                             out.add(c.join());
                         } catch (RuntimeException ex) {
                             out.add(new PostureCheck("internal", "?", PostureCheck.Status.ERROR,
-                                    "A posture check failed unexpectedly: " + ex.getMessage(), List.of(), ""));
+                                    "A posture check failed unexpectedly: "
+                                            + ErrorText.describe(ex.getCause() != null ? ex.getCause() : ex),
+                                    List.of(), ""));
                         }
                     }
                     return out;

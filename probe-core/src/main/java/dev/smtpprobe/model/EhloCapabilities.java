@@ -40,7 +40,12 @@ public record EhloCapabilities(String serverName, List<Extension> extensions) {
             if (line.isEmpty()) {
                 continue;
             }
-            String[] parts = line.split("[\\s=]+");
+            // A line that starts with '=' or holds only separators names no keyword: skip it rather than record "".
+            String[] parts = java.util.Arrays.stream(line.split("[\\s=]+")).filter(p -> !p.isEmpty())
+                    .toArray(String[]::new);
+            if (parts.length == 0) {
+                continue;
+            }
             List<String> params = new ArrayList<>();
             for (int p = 1; p < parts.length; p++) {
                 params.add(parts[p]);

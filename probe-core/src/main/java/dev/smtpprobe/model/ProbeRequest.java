@@ -21,6 +21,7 @@ import java.util.OptionalLong;
  * @param posture run the DNS posture checks (SPF, DMARC, MTA-STS, TLS-RPT, TLSA, PTR, HELO name)
  * @param shuffleSeed seeds the shuffle of equal-preference MX hosts, for repeatable runs; empty for random
  * @param transportSecurity how DNSSEC, DANE, MTA-STS and certificates are judged
+ * @param blocklists the DNS blocklists to ask about each public MX address (with posture) and the sending address
  */
 public record ProbeRequest(
         ProbeTarget target,
@@ -32,7 +33,8 @@ public record ProbeRequest(
         int dnsRetries,
         boolean posture,
         OptionalLong shuffleSeed,
-        TransportSecurityOptions transportSecurity) {
+        TransportSecurityOptions transportSecurity,
+        Blocklists blocklists) {
 
     public ProbeRequest {
         Objects.requireNonNull(target);
@@ -42,6 +44,7 @@ public record ProbeRequest(
         Objects.requireNonNull(dnsTimeout);
         Objects.requireNonNull(shuffleSeed);
         Objects.requireNonNull(transportSecurity);
+        Objects.requireNonNull(blocklists);
         if (dnsTimeout.isNegative() || dnsTimeout.isZero()) {
             throw new IllegalArgumentException("DNS timeout must be positive: " + dnsTimeout);
         }
@@ -84,6 +87,7 @@ public record ProbeRequest(
         b.posture = posture;
         b.shuffleSeed = shuffleSeed;
         b.transportSecurity = transportSecurity;
+        b.blocklists = blocklists;
         return b;
     }
 
@@ -97,6 +101,7 @@ public record ProbeRequest(
         private boolean posture = true;
         private OptionalLong shuffleSeed = OptionalLong.empty();
         private TransportSecurityOptions transportSecurity = TransportSecurityOptions.DEFAULTS;
+        private Blocklists blocklists = Blocklists.DEFAULT;
 
         private Builder(ProbeTarget target) {
             this.target = Objects.requireNonNull(target);
@@ -112,10 +117,11 @@ public record ProbeRequest(
         public Builder shuffleSeed(long v) { this.shuffleSeed = OptionalLong.of(v); return this; }
         public Builder randomShuffle() { this.shuffleSeed = OptionalLong.empty(); return this; }
         public Builder transportSecurity(TransportSecurityOptions v) { this.transportSecurity = v; return this; }
+        public Builder blocklists(Blocklists v) { this.blocklists = Objects.requireNonNull(v); return this; }
 
         public ProbeRequest build() {
             return new ProbeRequest(target, sessionOptions(), addressFamily, allMx, resolvers, dnsTimeout, dnsRetries,
-                    posture, shuffleSeed, transportSecurity);
+                    posture, shuffleSeed, transportSecurity, blocklists);
         }
     }
 }

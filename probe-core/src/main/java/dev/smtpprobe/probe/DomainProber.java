@@ -1,6 +1,8 @@
 package dev.smtpprobe.probe;
 
 import dev.smtpprobe.model.Addresses;
+import dev.smtpprobe.model.ErrorText;
+import dev.smtpprobe.model.SecretScrubber;
 import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.ProbeRequest;
 import dev.smtpprobe.model.ProbeResult;
@@ -11,6 +13,7 @@ import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.TranscriptLine;
 import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.model.SmtpPhase;
+import dev.smtpprobe.dns.BlocklistChecker;
 import dev.smtpprobe.dns.DnsClient;
 import dev.smtpprobe.model.DnsFailure;
 import dev.smtpprobe.model.MxHost;
@@ -57,6 +60,8 @@ import java.util.regex.Pattern;
  * greets with 421, the next address of the same host is tried, then the next host. Any other outcome (including a
  * rejection after the greeting) is that server's answer and ends the walk, unless {@code allMx} asks for every host
  * and address. Every attempt is kept in {@link ProbeResult#sessions()}.
+ *
+ * <p>Every result has the request's credential {@linkplain SecretScrubber scrubbed} from what servers sent back.
  *
  * <p>Posture lookups start with the probe (domain records) or as soon as the MX plan is known (TLSA, PTR), run in
  * parallel with the SMTP walk, and are joined at the end. Nothing here blocks a thread.
@@ -107,6 +112,8 @@ public final class DomainProber {
                             new PostureCheck("internal", request.target().domain(), PostureCheck.Status.ERROR,
                                     "The probe failed unexpectedly: " + rootMessage(error), List.of(), "")),
                     request.allMx());
+            // The probe's own credential never leaves in what a server echoed back (stored replies, transcripts).
+            out = SecretScrubber.of(request.session().credential()).scrub(out);
             events.probeEnd(request.target(), out);
             return out;
         });
@@ -124,6 +131,7 @@ public final class DomainProber {
         Random random = request.shuffleSeed().isPresent() ? new Random(request.shuffleSeed().getAsLong()) : new Random();
         MxResolver mx = new MxResolver(dns, random, events);
         int port = target.port();
+        BlocklistChecker blocklists = new BlocklistChecker(dns);
 
         if (target.kind() == ProbeTarget.Kind.SERVER) {
             Optional<InetAddress> literal = ipLiteral(target.domain());
@@ -141,14 +149,16 @@ public final class DomainProber {
             } else {
                 host = mx.resolveHost(0, target.domain(), request.addressFamily());
             }
+            // A server named directly has no posture, but the user's own sending address can still be checked.
+            CompletableFuture<List<PostureCheck>> sender = blocklists.senderChecks(request.blocklists());
             return host.thenCompose(h -> {
                 // A SERVER target has no MX plan; when its name does not resolve, the failure is reported as a
                 // FAILED plan so that it is not lost.
                 Optional<MxPlan> plan = h.addresses().isEmpty()
                         ? Optional.of(new MxPlan(target.domain(), MxPlan.Kind.FAILED, List.of(h), h.addressFailure()))
                         : Optional.empty();
-                return walk(request, List.of(h), port).thenApply(done -> new ProbeResult(target, startedAt,
-                        Duration.ofNanos(System.nanoTime() - start), plan, done, List.of(), request.allMx(),
+                return walk(request, List.of(h), port).thenCombine(sender, (done, checks) -> new ProbeResult(target,
+                        startedAt, Duration.ofNanos(System.nanoTime() - start), plan, done, checks, request.allMx(),
                         transport(request, done, Optional.empty(), List.of(), Optional.empty(), anchors, startedAt)));
             });
         }
@@ -170,11 +180,13 @@ public final class DomainProber {
             CompletableFuture<List<PostureCheck>> hostChecks = hostPosture
                     ? tlsaLookups.thenCombine(posture.ptrChecks(plan.hosts()), (t, ptr) -> concat(
                             t.stream().map(PostureChecker::tlsaCheck).toList(), ptr))
+                            .thenCombine(blocklists.mxChecks(plan.hosts(), request.blocklists()), DomainProber::concat)
                     : CompletableFuture.completedFuture(List.of());
+            CompletableFuture<List<PostureCheck>> sender = blocklists.senderChecks(request.blocklists());
             CompletableFuture<List<SessionResult>> walked = deliverable
                     ? walk(request, plan.hosts(), port) : CompletableFuture.completedFuture(List.of());
             CompletableFuture<List<PostureCheck>> checks = domainChecks.thenCombine(hostChecks, DomainProber::concat);
-            return CompletableFuture.allOf(walked, checks, mxDnssec, mtaSts, tlsaLookups).thenApply(v -> {
+            return CompletableFuture.allOf(walked, checks, sender, mxDnssec, mtaSts, tlsaLookups).thenApply(v -> {
                 List<SessionResult> done = walked.join();
                 // A domain that does not exist has no posture to speak of: its missing SPF or DMARC is noise.
                 boolean nxdomain = plan.failure().map(f -> f.kind() == DnsFailure.Kind.NXDOMAIN).orElse(false);
@@ -183,6 +195,7 @@ public final class DomainProber {
                     all.addAll(heloNameChecks(done, checks.join()));
                     mtaSts.join().flatMap(MtaStsChecks::policyCheck).ifPresent(all::add);
                 }
+                all.addAll(sender.join());
                 return new ProbeResult(target, startedAt, Duration.ofNanos(System.nanoTime() - start),
                         Optional.of(plan), done, all, request.allMx(), transport(request, done, mxDnssec.join(),
                                 tlsaLookups.join(), nxdomain ? Optional.empty() : mtaSts.join(), anchors, startedAt));
@@ -393,7 +406,7 @@ public final class DomainProber {
         while (t != null && t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t == null ? "unknown error" : t.getClass().getSimpleName() + ": " + t.getMessage();
+        return ErrorText.describe(t);
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -18,6 +18,9 @@ public final class TargetParser {
 
     private static final Pattern LABEL = Pattern.compile("(?i)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}");
+    /** RFC 5321 General-address-literal: Standardized-tag ":" 1*dcontent (printable ASCII except [ \\ ]). */
+    private static final Pattern GENERAL_CONTENT = Pattern.compile("[\\x21-\\x5a\\x5e-\\x7e]+");
+    private static final Pattern GENERAL_LITERAL = Pattern.compile("[A-Za-z0-9-]*[A-Za-z0-9]:[\\x21-\\x5a\\x5e-\\x7e]+");
     // RFC 5321 section 4.1.2 Local-part: dot-string or quoted-string; we refuse what no MTA would take.
     private static final Pattern DOT_ATOM_LOCAL = Pattern.compile("[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\\.[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+)*");
     private static final Pattern QUOTED_LOCAL = Pattern.compile("\"(?:[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\[\\x20-\\x7e])*\"");
@@ -100,7 +103,7 @@ public final class TargetParser {
         }
         String asciiDomain;
         if (domain.startsWith("[") && domain.endsWith("]")) {
-            asciiDomain = domain; // address literal, RFC 5321 section 4.1.3
+            asciiDomain = addressLiteral(domain, what); // RFC 5321 section 4.1.3
         } else {
             asciiDomain = parseDomain(domain, what + " domain");
         }
@@ -111,9 +114,31 @@ public final class TargetParser {
     public static String parseEhloName(String input) {
         String s = checkedInput(input, "EHLO name");
         if (s.startsWith("[") && s.endsWith("]")) {
-            return s;
+            return addressLiteral(s, "EHLO name");
         }
         return parseDomain(s, "EHLO name");
+    }
+
+    /**
+     * An address literal as RFC 5321 section 4.1.3 writes it: {@code [192.0.2.1]}, {@code [IPv6:2001:db8::1]} or a
+     * general literal {@code [tag:content]}. Anything else between brackets (spaces, controls, nothing) would go
+     * into MAIL, RCPT or EHLO as it is, so it is refused.
+     */
+    static String addressLiteral(String literal, String what) {
+        String inner = literal.substring(1, literal.length() - 1);
+        boolean ok;
+        if (IPV4.matcher(inner).matches()) {
+            ok = java.util.Arrays.stream(inner.split("\\.")).allMatch(p -> Integer.parseInt(p) <= 255);
+        } else if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) {
+            ok = GENERAL_CONTENT.matcher(inner.substring(5)).matches() && inner.substring(5).matches("[0-9A-Fa-f:.]+")
+                    && inner.indexOf(':', 5) >= 0;
+        } else {
+            ok = GENERAL_LITERAL.matcher(inner).matches();
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(what + " '" + literal + "' is not a valid address literal");
+        }
+        return literal;
     }
 
     private static String checkedInput(String input, String what) {

@@ -27,6 +27,7 @@ import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.TranscriptLine;
 import dev.smtpprobe.model.EhloCapabilities;
+import dev.smtpprobe.model.ErrorText;
 import dev.smtpprobe.model.ReplyFlag;
 import dev.smtpprobe.model.SmtpReply;
 import dev.smtpprobe.model.CertificateSummary;
@@ -78,7 +79,12 @@ public final class JsonReport {
         }
     }
 
-    public ObjectNode toTree(ProbeResult result, Diagnosis diagnosis) {
+    /**
+     * The report as a tree. Every string in it has been through {@link JsonText#escapeAll}: no control character
+     * reaches the JSON text or what a consumer decodes from it.
+     */
+    public ObjectNode toTree(ProbeResult probe, Diagnosis diagnosis) {
+        ProbeResult result = options.secrets().scrub(probe);
         ObjectNode root = NODES.objectNode();
         root.put("schemaVersion", ToolInfo.SCHEMA_VERSION);
         ObjectNode tool = root.putObject("tool");
@@ -110,7 +116,7 @@ public final class JsonReport {
         timings.put("totalMillis", Timings.millis(result.elapsed()));
         ObjectNode perPhase = timings.putObject("perPhase");
         primary.ifPresent(s -> Timings.perPhase(s).forEach((p, d) -> perPhase.put(p.id(), Timings.millis(d))));
-        return root;
+        return JsonText.escapeAll(root, options.secrets());
     }
 
     private static ObjectNode target(ProbeTarget t) {
@@ -166,7 +172,7 @@ public final class JsonReport {
         n.put("kind", f.kind().name().toLowerCase(Locale.ROOT));
         n.put("name", f.name());
         n.put("type", f.type());
-        n.put("message", f.message());
+        n.put("message", ErrorText.plain(f.message()));
         return n;
     }
 
@@ -222,7 +228,8 @@ public final class JsonReport {
                 ln.put("direction", line.direction().name().toLowerCase(Locale.ROOT));
                 ln.put("offsetMillis", s.startNanos() == 0 || line.nanos() == 0 ? 0
                         : Math.max(0, Duration.ofNanos(line.nanos() - s.startNanos()).toMillis()));
-                ln.put("line", line.line());
+                ln.put("line", line.direction() == TranscriptLine.Direction.INFO ? ErrorText.plain(line.line())
+                        : line.line());
             }
         }
         return n;
@@ -259,7 +266,8 @@ public final class JsonReport {
         ObjectNode n = NODES.objectNode();
         n.put("kind", f.status().id());
         n.put("phase", f.phase().id());
-        n.put("message", f.message());
+        // A refusal quotes the server, whose words stay as they are; our own messages never name Java classes.
+        n.put("message", f.reply().isPresent() ? f.message() : ErrorText.plain(f.message()));
         n.set("reply", orNull(f.reply().map(JsonReport::reply)));
         return n;
     }

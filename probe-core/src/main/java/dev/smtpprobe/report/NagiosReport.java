@@ -1,5 +1,6 @@
 package dev.smtpprobe.report;
 
+import dev.smtpprobe.model.Printable;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.diagnosis.Diagnosis;
 import dev.smtpprobe.diagnosis.Finding;
@@ -75,8 +76,11 @@ public final class NagiosReport {
         return String.format(Locale.ROOT, "%.3f", nanos / 1e9);
     }
 
-    /** The plugin format reserves '|' for perfdata and ends the first line at a newline. */
-    private static String clean(String text) {
-        return text.replace('|', '/').replaceAll("[\\r\\n]+", " ");
+    /**
+     * The plugin format reserves '|' for perfdata and ends the first line at a newline; the rest is escaped like
+     * every other output (monitoring web interfaces show it, and so do terminals).
+     */
+    private String clean(String text) {
+        return Printable.escape(options.secrets().scrub(text).replace('|', '/').replaceAll("[\\r\\n]+", " "));
     }
 }

@@ -1,6 +1,8 @@
 package dev.smtpprobe.report;
 
 import dev.smtpprobe.model.Addresses;
+import dev.smtpprobe.model.ErrorText;
+import dev.smtpprobe.model.Printable;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.catalog.Classification;
 import dev.smtpprobe.catalog.ReplyClassifier;
@@ -57,7 +59,13 @@ public final class TextReport {
         this.options = options;
     }
 
-    public String render(ProbeResult result, Diagnosis diagnosis) {
+    /**
+     * The report. Server text (replies, EHLO keywords, certificate names, DNS records, notes that quote the server)
+     * is escaped field by field with {@link Printable#escape}, and the whole text once more at the end, so that the
+     * only control characters in the result are line ends and, with colour on, our own colour codes.
+     */
+    public String render(ProbeResult probe, Diagnosis diagnosis) {
+        ProbeResult result = options.secrets().scrub(probe);
         StringBuilder out = new StringBuilder();
         out.append(paint(verdictColor(diagnosis.verdict()) + BOLD, diagnosis.verdict().name()))
                 .append("  ").append(oneLine(diagnosis.summary())).append('\n');
@@ -74,28 +82,59 @@ public final class TextReport {
         if (options.transcript()) {
             transcript(out, result.sessions());
         }
+        return safe(options.secrets().scrub(out.toString()), options.color());
+    }
+
+    private static final java.util.regex.Pattern OUR_COLOURS = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*m");
+
+    /**
+     * The final pass: every line escaped, line ends kept, and with colour on our SGR colour codes kept (server text
+     * was escaped before it was painted, so any ESC still present here is ours).
+     */
+    static String safe(String text, boolean color) {
+        StringBuilder out = new StringBuilder(text.length());
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) {
+                out.append('\n');
+            }
+            String line = lines[i];
+            if (!color) {
+                out.append(Printable.escape(line));
+                continue;
+            }
+            java.util.regex.Matcher m = OUR_COLOURS.matcher(line);
+            int from = 0;
+            while (m.find()) {
+                out.append(Printable.escape(line.substring(from, m.start()))).append(m.group());
+                from = m.end();
+            }
+            out.append(Printable.escape(line.substring(from)));
+        }
         return out.toString();
     }
 
     private void target(StringBuilder out, ProbeResult result) {
         var t = result.target();
         String name = t.unicodeDomain().equals(t.domain()) ? t.domain() : t.unicodeDomain() + " (" + t.domain() + ")";
-        out.append(heading("Target")).append(' ').append(t.mailbox().orElse(name))
+        out.append(heading("Target")).append(' ').append(Printable.escape(t.mailbox().orElse(name)))
                 .append("  ").append(t.kind().name().toLowerCase(Locale.ROOT)).append(", port ").append(t.port())
                 .append(", ").append(Timings.millis(result.elapsed())).append(" ms\n");
     }
 
     private void dns(StringBuilder out, MxPlan plan) {
         out.append('\n').append(heading("DNS")).append(' ');
+        String domain = Printable.escape(plan.domain());
         switch (plan.kind()) {
-            case MX -> out.append("MX records of ").append(plan.domain());
-            case IMPLICIT -> out.append("no MX; implicit MX (the domain's own address) for ").append(plan.domain());
-            case NULL_MX -> out.append("null MX (\"MX 0 .\"): ").append(plan.domain()).append(" accepts no mail");
-            case FAILED -> out.append("lookup failed for ").append(plan.domain());
+            case MX -> out.append("MX records of ").append(domain);
+            case IMPLICIT -> out.append("no MX; implicit MX (the domain's own address) for ").append(domain);
+            case NULL_MX -> out.append("null MX (\"MX 0 .\"): ").append(domain).append(" accepts no mail");
+            case FAILED -> out.append("lookup failed for ").append(domain);
         }
         out.append('\n');
-        plan.failure().ifPresent(f -> out.append("  ").append(f.kind().name()).append(' ').append(f.type())
-                .append(' ').append(f.name()).append(": ").append(oneLine(f.message())).append('\n'));
+        plan.failure().ifPresent(f -> out.append("  ").append(f.kind().name()).append(' ').append(oneLine(f.type()))
+                .append(' ').append(oneLine(f.name())).append(": ").append(oneLine(ErrorText.plain(f.message())))
+                .append('\n'));
         for (MxHost h : plan.hosts()) {
             String addresses = h.addresses().stream().map(Addresses::text).collect(Collectors.joining(", "));
             if (addresses.isEmpty()) {
@@ -111,8 +150,8 @@ public final class TextReport {
     }
 
     private void session(StringBuilder out, ProbeResult result, SessionResult s) {
-        out.append('\n').append(heading("Host")).append(' ')
-                .append(Addresses.withPort(Observations.hostLabel(s), s.address() == null ? 0 : s.address().getPort()));
+        out.append('\n').append(heading("Host")).append(' ').append(Printable.escape(
+                Addresses.withPort(Observations.hostLabel(s), s.address() == null ? 0 : s.address().getPort())));
         OptionalInt pref = Observations.preference(result, s);
         if (pref.isPresent()) {
             out.append("  MX ").append(pref.getAsInt());
@@ -159,20 +198,21 @@ public final class TextReport {
             Observations.transport(result, s).ifPresent(t -> senders(out, result, s, t));
         }
         for (var r : s.recipients()) {
-            r.notTried().ifPresent(why -> wrap(out, "  Not tried  ", r.address() + ": " + why));
+            r.notTried().ifPresent(why -> wrap(out, "  Not tried  ", Printable.escape(r.address() + ": " + why)));
         }
         s.delivery().ifPresent(d -> out.append("  Message    ").append(d.octets()).append(" octets by ")
                 .append(d.method()).append(d.chunks() > 1 ? " in " + d.chunks() + " chunks" : "").append('\n'));
-        s.messageId().ifPresent(m -> out.append("  Message-ID <").append(m).append(">\n"));
-        s.queueId().ifPresent(q -> out.append("  Queue id   ").append(q).append('\n'));
-        s.failure().ifPresent(f -> wrap(out, "  Stopped    ",
-                f.status().id() + " at " + f.phase().id() + ": " + oneLine(f.message())));
+        s.messageId().ifPresent(m -> out.append("  Message-ID <").append(Printable.escape(m)).append(">\n"));
+        s.queueId().ifPresent(q -> out.append("  Queue id   ").append(Printable.escape(q)).append('\n'));
+        s.failure().ifPresent(f -> wrap(out, "  Stopped    ", f.status().id() + " at " + f.phase().id() + ": "
+                + oneLine(f.reply().isPresent() ? f.message() : ErrorText.plain(f.message()))));
     }
 
     private void tls(StringBuilder out, ProbeResult result, SessionResult s, TlsSessionInfo t) {
-        out.append("  TLS        ").append(t.protocol()).append("  ").append(t.cipherSuite());
+        out.append("  TLS        ").append(Printable.escape(t.protocol())).append("  ")
+                .append(Printable.escape(t.cipherSuite()));
         if (!t.sniHostName().isEmpty()) {
-            out.append("  SNI ").append(t.sniHostName());
+            out.append("  SNI ").append(Printable.escape(t.sniHostName()));
         }
         out.append('\n');
         Optional<CertificateSummary> leaf = Observations.leaf(s);
@@ -184,8 +224,8 @@ public final class TextReport {
             String expiry = days < 0 ? paint(RED, "expired " + (-days) + " days ago")
                     : paint(days <= 14 ? YELLOW : GREEN, days + " days to expiry");
             out.append("  Validity   ").append(c.notAfter()).append("  ").append(expiry).append('\n');
-            out.append("  Key        ").append(c.publicKeyAlgorithm()).append(' ').append(c.publicKeyBits())
-                    .append("  ").append(c.signatureAlgorithm()).append('\n');
+            out.append("  Key        ").append(Printable.escape(c.publicKeyAlgorithm())).append(' ')
+                    .append(c.publicKeyBits()).append("  ").append(Printable.escape(c.signatureAlgorithm())).append('\n');
         }
         String trust = (t.trust().chainValid() ? paint(GREEN, "chain valid")
                 : paint(YELLOW, "chain not valid: " + t.trust().chainProblem().orElse("unknown reason")))
@@ -251,7 +291,7 @@ public final class TextReport {
         out.append('\n');
         for (Finding f : findings) {
             String sev = String.format(Locale.ROOT, "%-8s", f.severity().name());
-            out.append("  ").append(paint(severityColor(f.severity()), sev)).append(' ').append(f.title());
+            out.append("  ").append(paint(severityColor(f.severity()), sev)).append(' ').append(Printable.escape(f.title()));
             f.code().ifPresent(c -> out.append(" (").append(c)
                     .append(f.enhancedCode().map(e -> " " + e).orElse("")).append(')'));
             out.append("  [").append(f.id()).append("]\n");
@@ -263,14 +303,15 @@ public final class TextReport {
     private void transcript(StringBuilder out, List<SessionResult> sessions) {
         out.append('\n').append(paint(BOLD, "Transcript")).append('\n');
         for (SessionResult s : sessions) {
-            out.append("  -- ").append(Observations.hostLabel(s)).append('\n');
+            out.append("  -- ").append(Printable.escape(Observations.hostLabel(s))).append('\n');
             for (TranscriptLine line : Redaction.transcript(s.transcript())) {
                 String arrow = switch (line.direction()) {
                     case SENT -> "C: ";
                     case RECEIVED -> "S: ";
                     case INFO -> "-- ";
                 };
-                out.append("  ").append(arrow).append(line.line()).append('\n');
+                String text = line.direction() == TranscriptLine.Direction.INFO ? ErrorText.plain(line.line()) : line.line();
+                out.append("  ").append(arrow).append(Printable.escape(text)).append('\n');
             }
         }
     }
@@ -321,11 +362,13 @@ public final class TextReport {
         };
     }
 
+    /** Our own text joined onto one line, then escaped: what reaches here may quote a server. */
     private static String oneLine(String s) {
-        return s.replaceAll("[\\r\\n]+", " ");
+        return Printable.escape(s.replaceAll("[\\r\\n]+", " "));
     }
 
-    static String fit(String s, int width) {
+    static String fit(String raw, int width) {
+        String s = Printable.escape(raw);
         return s.length() <= width ? s : s.substring(0, Math.max(0, width - 1)) + "\u2026";
     }
 

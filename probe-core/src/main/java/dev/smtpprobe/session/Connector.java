@@ -63,8 +63,11 @@ final class Connector {
                 connected.complete(null);
             } else {
                 ProbeStatus status = Failures.connectStatus(f.cause());
+                // A reset right after the TCP handshake races the connect report: the server did accept, and
+                // hung up before its greeting, whichever the kernel told us first. Say so the same way both times.
+                SmtpPhase where = status == ProbeStatus.CONNECTION_CLOSED ? SmtpPhase.BANNER : SmtpPhase.CONNECT;
                 phase.fail(status);
-                connected.completeExceptionally(new ExchangeFailure(status, SmtpPhase.CONNECT,
+                connected.completeExceptionally(new ExchangeFailure(status, where,
                         Failures.connectMessage(status, target.get(), f.cause())));
             }
         });

@@ -4,7 +4,7 @@ import dev.smtpprobe.model.EhloCapabilities;
 import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.QuitAfter;
 import dev.smtpprobe.model.RecipientResult;
-import dev.smtpprobe.model.SecretScrub;
+import dev.smtpprobe.model.SecretScrubber;
 import dev.smtpprobe.model.SessionFailure;
 import dev.smtpprobe.model.SessionNote;
 import dev.smtpprobe.model.SessionOptions;
@@ -28,7 +28,7 @@ final class SessionContext {
     final SessionRequest request;
     final SessionOptions options;
     final Timeline timeline;
-    final SecretScrub scrub;
+    final SecretScrubber scrub;
     Channel channel;
     Wire wire;
     TlsUpgrade tlsUpgrade;
@@ -52,7 +52,7 @@ final class SessionContext {
         this.request = request;
         this.options = request.options();
         this.timeline = timeline;
-        this.scrub = SecretScrub.of(options.credential());
+        this.scrub = SecretScrubber.of(options.credential());
     }
 
     Channel channel() {
@@ -81,9 +81,9 @@ final class SessionContext {
 
     /** Records why the session stops; the first one is the cause. */
     void fail(ProbeStatus status, SmtpPhase where, String message, Optional<SmtpReply> reply) {
-        String clean = scrub.apply(message);
+        String clean = scrub.scrubServerText(message);
         if (failure.isEmpty()) {
-            failure = Optional.of(new SessionFailure(status, where, clean, reply.map(scrub::apply)));
+            failure = Optional.of(new SessionFailure(status, where, clean, reply.map(scrub::scrub)));
         }
         timeline.note(status.id() + " at " + where.id() + ": " + clean);
     }
@@ -96,12 +96,12 @@ final class SessionContext {
     }
 
     void note(String text) {
-        timeline.note(scrub.apply(text));
+        timeline.note(scrub.scrubServerText(text));
     }
 
     void observe(SessionNote.Kind kind, SmtpPhase phase, String detail) {
-        notes.add(new SessionNote(kind, phase, scrub.apply(detail)));
-        timeline.note(kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + scrub.apply(detail));
+        notes.add(new SessionNote(kind, phase, scrub.scrubServerText(detail)));
+        timeline.note(kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + scrub.scrubServerText(detail));
     }
 
     /**

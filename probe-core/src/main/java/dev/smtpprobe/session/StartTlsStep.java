@@ -64,6 +64,10 @@ final class StartTlsStep implements PhaseStep {
                         .thenCompose(info -> onHandshake(ctx, info));
             case TRANSIENT:
             case PERMANENT:
+                if (reply.code() == 421) {
+                    ctx.reject(SmtpPhase.STARTTLS, "the server is closing the connection", reply);
+                    return done(Next.QUIT);
+                }
                 if (ctx.options.startTls() == StartTlsPolicy.REQUIRE) {
                     ctx.fail(ProbeStatus.STARTTLS_REFUSED, SmtpPhase.STARTTLS,
                             "STARTTLS was required but the server answered " + reply.code() + " " + reply.text(),

@@ -1,7 +1,7 @@
 package dev.smtpprobe.session;
 
 import dev.smtpprobe.model.ProbeStatus;
-import dev.smtpprobe.model.SecretScrub;
+import dev.smtpprobe.model.SecretScrubber;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.model.SmtpReply;
 import dev.smtpprobe.smtp.SmtpProtocolException;
@@ -43,7 +43,7 @@ final class Wire extends ChannelInboundHandlerAdapter {
     private final SmtpReplyDecoder decoder;
     private final Timeline timeline;
     private final Events events;
-    private final SecretScrub scrub;
+    private final SecretScrubber scrub;
     private final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
     private final List<Runnable> completions = new ArrayList<>();
     private final List<SmtpReply> unsolicited = new ArrayList<>();
@@ -51,7 +51,7 @@ final class Wire extends ChannelInboundHandlerAdapter {
     private int pipelined;
     private boolean closed;
 
-    Wire(Channel channel, SmtpReplyDecoder decoder, Timeline timeline, SecretScrub scrub, Events events) {
+    Wire(Channel channel, SmtpReplyDecoder decoder, Timeline timeline, SecretScrubber scrub, Events events) {
         this.channel = channel;
         this.scrub = scrub;
         this.decoder = decoder;
@@ -149,7 +149,7 @@ final class Wire extends ChannelInboundHandlerAdapter {
             return;
         }
         // Scrubbed before anything keeps it: a server that echoes our AUTH blob must not make a report quote it.
-        SmtpReply reply = scrub.apply((SmtpReply) msg);
+        SmtpReply reply = scrub.scrub((SmtpReply) msg);
         timeline.received(reply);
         Exchange head = inFlight.poll();
         if (head == null || closed) {

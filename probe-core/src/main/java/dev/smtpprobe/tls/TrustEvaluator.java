@@ -1,5 +1,6 @@
 package dev.smtpprobe.tls;
 
+import dev.smtpprobe.model.ErrorText;
 import dev.smtpprobe.model.TrustCheck;
 import io.netty.util.NetUtil;
 import java.io.IOException;
@@ -143,7 +144,7 @@ public final class TrustEvaluator {
         } catch (CertificateException e) {
             return Optional.of(describe(e, chain));
         } catch (RuntimeException e) {
-            return Optional.of("validation error: " + e);
+            return Optional.of("validation error: " + ErrorText.describe(e));
         }
     }
 
