@@ -149,4 +149,38 @@ class SmtpProberPipeliningTest extends SessionTestSupport {
         assertThat(noteKinds(r)).contains(SessionNote.Kind.PIPELINING_DESYNC);
         listener.assertPaired();
     }
+
+    // ---------------------------------------------------------------- the listener contract
+
+    @Test
+    void theListenerSeesTheWholeBatchOpenAtOnceAndItsEndsInStartOrder() throws Exception {
+        server.batchPipelinedReplies();
+        server.start();
+        SessionResult r = run(request().recipients(RECIPIENTS).message(MESSAGE).build());
+
+        assertThat(r.failure()).isEmpty();
+        List<String> events = listener.events();
+        int mail = events.indexOf("phaseStart MAIL");
+        assertThat(events.subList(mail, mail + 8)).containsExactly("phaseStart MAIL", "phaseStart RCPT",
+                "phaseStart RCPT", "phaseStart DATA", "phaseEnd MAIL", "phaseEnd RCPT", "phaseEnd RCPT",
+                "phaseEnd DATA");
+        listener.assertPaired();
+    }
+
+    @Test
+    void aBatchCutShortByATimeoutFailsItsOpenPhasesInStartOrder() throws Exception {
+        // Bob's RCPT is never answered: it, carol's RCPT and DATA are all open when the command timeout strikes.
+        server.rejectRecipient("bob@example.test", Reply.effectOnly(new dev.smtpprobe.fixtures.SocketEffect.Stall()));
+        server.start();
+        SessionResult r = run(request().recipients(RECIPIENTS).message(MESSAGE).build());
+
+        assertThat(r.failure()).hasValueSatisfying(f -> {
+            assertThat(f.status()).isEqualTo(ProbeStatus.TIMEOUT);
+            assertThat(f.phase()).isEqualTo(dev.smtpprobe.model.SmtpPhase.RCPT);
+        });
+        assertThat(listener.events()).containsSubsequence("phaseEnd MAIL", "phaseFailed RCPT TIMEOUT",
+                "phaseFailed RCPT TIMEOUT", "phaseFailed DATA TIMEOUT");
+        assertThat(r.recipients()).allSatisfy(x -> assertThat(x.reply()).isEmpty());
+        listener.assertPaired();
+    }
 }
