@@ -154,6 +154,28 @@ class SmtpProberEnvelopeTest extends SessionTestSupport {
         assertThat(r.failure()).isEmpty();
     }
 
+    @Test
+    void an8BitBodyAsksForBody8BitMimeWhenOffered() throws Exception {
+        server.start();
+        SessionResult r = run(request().recipients(List.of("bob@example.test"))
+                .message("Subject: greeting\r\n\r\nGrüße\r\n").build());
+
+        assertThat(first(commandsUntilQuiet(), "MAIL").rawLine()).startsWith("MAIL FROM:<sender@probe.test> BODY=8BITMIME");
+        assertThat(r.failure()).isEmpty();
+        assertThat(server.takeMessage().lines()).containsExactly("Subject: greeting", "", "Grüße");
+    }
+
+    @Test
+    void an8BitBodyWithout8BitMimeIsNoted() throws Exception {
+        server.ehloExtensions("PIPELINING", "ENHANCEDSTATUSCODES");
+        server.start();
+        SessionResult r = run(request().recipients(List.of("bob@example.test"))
+                .message("Subject: greeting\r\n\r\nGrüße\r\n").build());
+
+        assertThat(first(commandsUntilQuiet(), "MAIL").rawLine()).isEqualTo("MAIL FROM:<sender@probe.test>");
+        assertThat(noteKinds(r)).containsExactly(SessionNote.Kind.EIGHTBITMIME_NOT_OFFERED);
+    }
+
     // ---------------------------------------------------------------- envelope modes
 
     @Test

@@ -150,6 +150,40 @@ class SmtpProberPipeliningTest extends SessionTestSupport {
         listener.assertPaired();
     }
 
+    @Test
+    void aPipelinedDataThatGets354AfterARefusedSenderIsClosedWithAnEmptyMessage() throws Exception {
+        // A careless server refuses MAIL yet accepts the RCPTs and DATA that were already on their way: whatever
+        // the client writes next would be message text, so a lone dot closes the data phase before QUIT.
+        server.on("MAIL", Reply.of(550, "5.7.1 sender refused"));
+        server.start();
+        SessionResult r = run(request().recipients(RECIPIENTS).message(MESSAGE).build());
+
+        assertThat(commandsUntilQuiet()).extracting(RecordedCommand::verb)
+                .containsExactly("EHLO", "MAIL", "RCPT", "RCPT", "DATA", "QUIT");
+        assertThat(server.takeMessage().lines()).as("an empty message, not ours").isEmpty();
+        assertThat(r.failure()).hasValueSatisfying(f -> {
+            assertThat(f.status()).isEqualTo(ProbeStatus.REJECTED);
+            assertThat(f.phase()).isEqualTo(dev.smtpprobe.model.SmtpPhase.MAIL);
+        });
+        assertThat(r.recipients()).allSatisfy(x -> assertThat(x.notTried()).isPresent());
+        assertThat(r.delivery()).isEmpty();
+        assertThat(r.politeEnd()).isTrue();
+        listener.assertPaired();
+    }
+
+    @Test
+    void aDoubledReplyToTheLastRcptWithoutPipeliningIsStillAProtocolError() throws Exception {
+        // Without PIPELINING the stray reply arrives as the session turns to its polite end (RSET, QUIT).
+        server.rejectRecipient("carol@example.test", Reply.raw("250 2.1.5 ok\r\n250 2.1.5 ok again\r\n"));
+        server.start();
+        SessionResult r = run(request().recipients(RECIPIENTS).extensions(ExtensionUse.DEFAULTS.withPipelining(false))
+                .build());
+
+        assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.status()).isEqualTo(ProbeStatus.PROTOCOL_ERROR));
+        assertThat(noteKinds(r)).doesNotContain(SessionNote.Kind.PIPELINING_DESYNC);
+        listener.assertPaired();
+    }
+
     // ---------------------------------------------------------------- the listener contract
 
     @Test
