@@ -184,6 +184,33 @@ class SmtpProberPipeliningTest extends SessionTestSupport {
         listener.assertPaired();
     }
 
+    @Test
+    void anEarlyTalkerIsAProtocolErrorAndItsReplyIsNotTakenAsTheAnswerToEhlo() throws Exception {
+        // The server greets and, without waiting for EHLO, sends a 250 in the same write.
+        server.greeting(Reply.raw("220 mx.example.test ESMTP\r\n250 mx.example.test hello, whoever you are\r\n"));
+        server.start();
+        SessionResult r = run(request().recipients(RECIPIENTS).build());
+
+        assertThat(r.failure()).hasValueSatisfying(f -> {
+            assertThat(f.status()).isEqualTo(ProbeStatus.PROTOCOL_ERROR);
+            assertThat(f.reply().map(SmtpReply::text)).contains("mx.example.test hello, whoever you are");
+        });
+        assertThat(r.capabilities().serverName()).as("no EHLO reply was taken").isEmpty();
+        assertThat(commandsUntilQuiet()).extracting(RecordedCommand::verb).doesNotContain("MAIL");
+        listener.assertPaired();
+    }
+
+    @Test
+    void aFloodOfRepliesIsOneProtocolError() throws Exception {
+        server.on("EHLO", Reply.raw("250-mx.example.test\r\n250 PIPELINING\r\n" + "250 flood\r\n".repeat(2000)));
+        server.start();
+        SessionResult r = run(request().recipients(RECIPIENTS).build());
+
+        assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f.status()).isEqualTo(ProbeStatus.PROTOCOL_ERROR));
+        assertThat(r.recipients()).noneSatisfy(x -> assertThat(x.accepted()).isTrue());
+        listener.assertPaired();
+    }
+
     // ---------------------------------------------------------------- the listener contract
 
     @Test
