@@ -52,6 +52,17 @@ final class Envelope {
         }
     }
 
+    /** Every one of {@code recipients} is recorded without a reply, whatever was matched to it before, with the reason. */
+    static void unmatched(SessionContext ctx, List<String> recipients, String reason) {
+        for (int i = 0; i < ctx.recipients.size(); i++) {
+            RecipientResult r = ctx.recipients.get(i);
+            if (recipients.contains(r.address())) {
+                ctx.recipients.set(i, new RecipientResult(r.address(), r.probe(), Optional.empty(), Optional.of(reason)));
+            }
+        }
+        notTried(ctx, recipients, 0, reason);
+    }
+
     static Optional<SmtpReply> replyOf(CompletableFuture<SmtpReply> f) {
         return f.isDone() && !f.isCompletedExceptionally() ? Optional.of(f.join()) : Optional.empty();
     }

@@ -52,6 +52,9 @@ final class EnvelopeStep implements PhaseStep {
             ctx.pipelinedData = Optional.of(replies.get(replies.size() - 1));
         }
         return replies.get(0).thenCompose(mailReply -> {
+            if (ctx.wire.hasUnsolicited()) {
+                return desync(ctx, recipients, mailReply);
+            }
             Optional<Next> stop = judgeMail(ctx, mailReply, recipients);
             return stop.isPresent() ? endPipelined(ctx, stop.get())
                     : pipelinedRecipient(ctx, replies, recipients, 0);
@@ -100,16 +103,35 @@ final class EnvelopeStep implements PhaseStep {
             return done(afterRecipients(ctx));
         }
         return replies.get(index + 1).thenCompose(reply -> {
+            if (ctx.wire.hasUnsolicited()) {
+                return desync(ctx, recipients, reply);
+            }
             Optional<Next> stop = judgeRecipient(ctx, recipients.get(index), reply, recipients, index);
             if (stop.isEmpty()) {
                 return pipelinedRecipient(ctx, replies, recipients, index + 1);
             }
             if (ctx.failure.map(f -> f.status() == ProbeStatus.PROTOCOL_ERROR).orElse(false)) {
-                ctx.observe(SessionNote.Kind.PIPELINING_DESYNC, SmtpPhase.RCPT, "a pipelined reply does not fit "
-                        + "the command it answers: the server's replies are out of step with the commands sent");
+                return desync(ctx, recipients, reply);
             }
             return endPipelined(ctx, stop.get());
         });
+    }
+
+    /**
+     * The server's replies are out of step with the batch: one does not fit its command (a 354 to RCPT), or a read
+     * brought more replies than commands were waiting. A reply lost or doubled anywhere in the batch shifts every
+     * reply after it, so no recipient keeps a reply: each might be another command's.
+     */
+    private static CompletableFuture<Next> desync(SessionContext ctx, List<String> recipients, SmtpReply reply) {
+        String why = ctx.wire.hasUnsolicited() ? "the server sent more replies than the pipelined commands asked for"
+                : "a pipelined reply does not fit the command it answers";
+        ctx.observe(SessionNote.Kind.PIPELINING_DESYNC, SmtpPhase.RCPT, why + ": the server's replies are out of "
+                + "step with the commands sent, so none of them is matched to a recipient");
+        ctx.fail(ProbeStatus.PROTOCOL_ERROR, SmtpPhase.RCPT, why + "; the conversation cannot go on safely",
+                Optional.of(reply));
+        Envelope.unmatched(ctx, recipients, "the server's replies to the pipelined commands were out of step, so "
+                + "which reply was this recipient's cannot be told");
+        return done(Next.ABANDON);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.smtpprobe.session;
 
+import dev.smtpprobe.model.ReplyFlag;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.model.SmtpReply;
 
@@ -14,6 +15,10 @@ final class Expected {
     }
 
     static Verdict judge(SmtpPhase phase, SmtpReply reply) {
+        if (reply.flags().contains(ReplyFlag.MIXED_CODES)) {
+            // "250-ok" then "550 no": which one is the answer? Neither can be trusted.
+            return Verdict.WRONG_CLASS;
+        }
         int code = reply.code();
         if (code >= 500 && code <= 599) {
             return Verdict.PERMANENT;
@@ -22,13 +27,13 @@ final class Expected {
             return Verdict.TRANSIENT;
         }
         return switch (phase) {
-            case BANNER -> code == 220 ? Verdict.SUCCESS : Verdict.WRONG_CLASS;
-            case STARTTLS -> code == 220 ? Verdict.SUCCESS : Verdict.WRONG_CLASS;
+            case BANNER, STARTTLS -> code == 220 ? Verdict.SUCCESS : Verdict.WRONG_CLASS;
             case AUTH -> code == 235 ? Verdict.SUCCESS : code == 334 ? Verdict.INTERMEDIATE : Verdict.WRONG_CLASS;
             case DATA -> code == 354 ? Verdict.INTERMEDIATE : Verdict.WRONG_CLASS;
+            case RCPT -> code == 250 || code == 251 ? Verdict.SUCCESS : Verdict.WRONG_CLASS;
+            case EHLO, EHLO_TLS, HELO, MAIL, MESSAGE, RSET -> code == 250 ? Verdict.SUCCESS : Verdict.WRONG_CLASS;
+            // The parting reply decides nothing; any positive one will do.
             case QUIT -> code / 100 == 2 ? Verdict.SUCCESS : Verdict.WRONG_CLASS;
-            case EHLO, EHLO_TLS, HELO, MAIL, RCPT, MESSAGE, RSET -> code / 100 == 2 ? Verdict.SUCCESS
-                    : Verdict.WRONG_CLASS;
             default -> Verdict.WRONG_CLASS;
         };
     }

@@ -16,14 +16,17 @@ final class Farewell {
             reset = ctx.wire.send(Outgoing.command(SmtpPhase.RSET, SmtpCommand.of("RSET"),
                     ctx.options.timeouts().command())).thenAccept(reply -> ctx.transactionOpen = false);
         }
-        return reset.thenCompose(ignored -> ctx.wire.send(Outgoing.command(SmtpPhase.QUIT, SmtpCommand.of("QUIT"),
-                ctx.options.timeouts().command()))).handle((reply, error) -> {
-                    if (error != null) {
-                        ctx.note("the server did not answer QUIT: " + Failures.describe(
-                                error.getCause() != null ? error.getCause() : error));
-                        return false;
-                    }
-                    return true;
-                });
+        return reset.thenCompose(ignored -> {
+            ctx.quitSent = true;
+            return ctx.wire.send(Outgoing.command(SmtpPhase.QUIT, SmtpCommand.of("QUIT"),
+                    ctx.options.timeouts().command()));
+        }).handle((reply, error) -> {
+            if (error != null) {
+                ctx.note("the server did not answer QUIT: " + Failures.describe(
+                        error.getCause() != null ? error.getCause() : error));
+                return false;
+            }
+            return true;
+        });
     }
 }

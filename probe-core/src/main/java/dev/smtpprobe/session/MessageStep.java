@@ -61,13 +61,16 @@ final class MessageStep implements PhaseStep {
                     : sendEmptyMessage(ctx).handle((r, e) -> Next.QUIT))).orElseGet(() -> done(Next.QUIT));
         }
         MessageBytes message = ctx.message().get();
+        // RFC 2033 section 4.2: one reply per recipient the server accepted, the catch-all probe's included, since
+        // the server delivers to it too. Counting only the real ones would leave the probe's reply unread.
+        int replies = (int) ctx.recipients.stream().filter(r -> r.accepted()).count();
         if (chunking(ctx)) {
-            return bdat(ctx, message, 0, accepted);
+            return bdat(ctx, message, 0, replies);
         }
         CompletableFuture<SmtpReply> data = pipelinedData.orElseGet(() -> ctx.wire.send(
                 Outgoing.command(SmtpPhase.DATA, SmtpCommand.of("DATA"), ctx.options.timeouts().command())));
         return data.thenCompose(reply -> switch (ctx.judge(SmtpPhase.DATA, reply)) {
-            case INTERMEDIATE -> content(ctx, message, accepted);
+            case INTERMEDIATE -> content(ctx, message, replies);
             case TRANSIENT, PERMANENT -> {
                 ctx.reject(SmtpPhase.DATA, "the server refused DATA", reply);
                 yield done(Next.QUIT);

@@ -43,6 +43,8 @@ final class SessionContext {
     Optional<SessionResult.AuthResult> auth = Optional.empty();
     /** MAIL was accepted and no final reply ended the transaction, so RSET is due before QUIT. */
     boolean transactionOpen;
+    /** QUIT is written: the conversation is over, and a stray reply now changes nothing. */
+    boolean quitSent;
     final List<RecipientResult> recipients = new ArrayList<>();
     Optional<SessionResult.Delivery> delivery = Optional.empty();
     final List<SessionNote> notes = new ArrayList<>();

@@ -157,7 +157,9 @@ public final class SmtpSession implements Wire.Events {
 
     @Override
     public void unsolicited(SmtpReply reply) {
-        if (ending) {
+        // Not "if (ending)": the reply that completed the last step may share its read with the stray one, and by
+        // the time the stray one is reported that step has already turned the session to its polite end.
+        if (finished || ctx.quitSent) {
             return;
         }
         SmtpPhase where = lastPhase();
@@ -222,6 +224,7 @@ public final class SmtpSession implements Wire.Events {
         if (how == Next.ABANDON && ctx.wire != null && channel.isActive()
                 && !(ctx.tlsUpgrade != null && ctx.tlsUpgrade.inProgress())) {
             ctx.note("closing without waiting for the reply to QUIT");
+            ctx.quitSent = true;
             ctx.wire.sendAndForget(new Outgoing(SmtpPhase.QUIT, SmtpCommand.of("QUIT"), "QUIT",
                     Duration.ZERO));
         }

@@ -109,6 +109,14 @@ final class Wire extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Whole replies that arrived while no exchange was waiting, not yet reported: a step reading a reply from the
+     * same read learns that the server sent more replies than it was asked for.
+     */
+    boolean hasUnsolicited() {
+        return !unsolicited.isEmpty();
+    }
+
     /** Bytes that arrived with nothing to answer, or were left half-decoded: the STARTTLS upgrade checks this. */
     boolean hasUnansweredBytes() {
         return !unsolicited.isEmpty() || decoder.hasBufferedBytes();
