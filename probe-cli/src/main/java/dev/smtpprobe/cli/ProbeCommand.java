@@ -198,8 +198,8 @@ public final class ProbeCommand implements Callable<Integer> {
             for (String r : resolvers) {
                 dev.smtpprobe.dns.DnsClient.parseResolver(r);
             }
-            if (caFile != null && !Files.isReadable(caFile)) {
-                throw new IllegalArgumentException("--ca-file " + caFile + " cannot be read");
+            if (caFile != null) {
+                checkTrustAnchors(caFile);
             }
             return new ProbeOptions(probeTarget, policy, implicitTls, sender, rcpts, ehloName, credentials,
                     allowPlaintextAuth, caFile, List.copyOf(resolvers), allMx, ipv4Only, ipv6Only,
@@ -208,6 +208,26 @@ public final class ProbeCommand implements Callable<Integer> {
                     !noPosture, transcript, format, color(), quiet, verbose, metricsFile);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+    }
+
+    /**
+     * A --ca-file that holds no certificate is a usage error, caught before any connection: otherwise every
+     * certificate would look untrusted and the report would blame the server.
+     */
+    static void checkTrustAnchors(Path file) {
+        if (!Files.isReadable(file) || Files.isDirectory(file)) {
+            throw new IllegalArgumentException("--ca-file " + file + " cannot be read");
+        }
+        int count;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            count = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).size();
+        } catch (IOException | java.security.cert.CertificateException | RuntimeException e) {
+            count = 0;
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("--ca-file " + file + " holds no PEM certificate (expected one or more"
+                    + " -----BEGIN CERTIFICATE----- blocks of trusted CA certificates)");
         }
     }
 

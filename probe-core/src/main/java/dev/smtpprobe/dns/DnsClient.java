@@ -3,7 +3,10 @@ package dev.smtpprobe.dns;
 import dev.smtpprobe.model.DnsFailure;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -203,7 +206,7 @@ public final class DnsClient {
             long start) {
         String name = display(original);
         String typeName = Type.string(type);
-        return send(current, type, 0, 0).handle((response, error) -> {
+        return send(current, type, 0, 0, null).handle((response, error) -> {
             if (error != null) {
                 DnsFailure f = failureOf(unwrap(error), name, typeName);
                 return CompletableFuture.completedFuture(new DnsAnswer<T>(name, typeName, List.of(), aliases, false,
@@ -264,7 +267,7 @@ public final class DnsClient {
      * One question, tried {@code retries + 1} times in all, cycling through the resolvers. A timeout or network
      * error moves to the next attempt; so does SERVFAIL or REFUSED when another resolver is left to ask.
      */
-    private CompletableFuture<Message> send(Name qname, int type, int attempt, int resolverIndex) {
+    private CompletableFuture<Message> send(Name qname, int type, int attempt, int resolverIndex, Message answered) {
         SimpleResolver resolver = resolvers.get(resolverIndex % resolvers.size());
         Message query = Message.newQuery(org.xbill.DNS.Record.newRecord(qname, type, DClass.IN));
         CompletableFuture<Message> sent;
@@ -276,11 +279,17 @@ public final class DnsClient {
         return sent.handle((response, error) -> {
             boolean more = attempt < retries;
             if (error != null) {
-                return more ? send(qname, type, attempt + 1, resolverIndex + 1) : CompletableFuture.<Message>failedFuture(error);
+                if (more) {
+                    return send(qname, type, attempt + 1, resolverIndex + 1, answered);
+                }
+                // A resolver that did answer (SERVFAIL, REFUSED) outranks a later one that could not be reached: the
+                // failure is then about the name, not about this machine's resolvers.
+                return answered != null ? CompletableFuture.completedFuture(answered)
+                        : CompletableFuture.<Message>failedFuture(error);
             }
             int rcode = response.getRcode();
             if ((rcode == Rcode.SERVFAIL || rcode == Rcode.REFUSED) && more && resolvers.size() > 1) {
-                return send(qname, type, attempt + 1, resolverIndex + 1);
+                return send(qname, type, attempt + 1, resolverIndex + 1, response);
             }
             return CompletableFuture.completedFuture(response);
         }).thenCompose(Function.identity());
@@ -291,6 +300,15 @@ public final class DnsClient {
         if (error instanceof SocketTimeoutException || error instanceof TimeoutException) {
             return new DnsFailure(DnsFailure.Kind.TIMEOUT, name, type,
                     "no answer to " + type + " " + name + " in time (after retries)");
+        }
+        if (error instanceof PortUnreachableException || error instanceof ConnectException
+                || error instanceof NoRouteToHostException) {
+            // The resolver itself could not be reached: nothing is known about the name asked.
+            return new DnsFailure(DnsFailure.Kind.RESOLVER_UNREACHABLE, name, type,
+                    "no resolver could be reached to ask " + type + " " + name + " ("
+                            + (error instanceof PortUnreachableException ? "nothing listens on the resolver's port"
+                            : error instanceof ConnectException ? "the resolver refused the connection"
+                            : "no route to the resolver") + ")");
         }
         if (error instanceof IOException) {
             return new DnsFailure(DnsFailure.Kind.OTHER, name, type,

@@ -99,6 +99,16 @@ public final class DomainProber {
         MxResolver mx = new MxResolver(dns, random, events);
         int port = target.port();
 
+        Optional<InetAddress> addressLiteral = target.kind() == ProbeTarget.Kind.ADDRESS
+                ? ipLiteral(target.domain()) : Optional.empty();
+        if (addressLiteral.isPresent()) {
+            // alice@[192.0.2.1] (RFC 5321 section 4.1.3): the literal names the host to dial; there is no domain
+            // whose MX or posture could be asked.
+            MxHost h = new MxHost(0, target.domain(), List.of(addressLiteral.get()), Optional.<DnsFailure>empty(),
+                    List.<String>of());
+            return walk(request, List.of(h), port).thenApply(done -> new ProbeResult(target, startedAt,
+                    Duration.ofNanos(System.nanoTime() - start), Optional.empty(), done, List.of(), request.allMx()));
+        }
         if (target.kind() == ProbeTarget.Kind.SERVER) {
             Optional<InetAddress> literal = ipLiteral(target.domain());
             List<InetAddress> fromHostsFile = literal.isPresent() ? List.of()

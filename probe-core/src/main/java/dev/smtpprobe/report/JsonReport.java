@@ -117,7 +117,11 @@ public final class JsonReport {
         n.put("id", f.id());
         n.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
         n.put("category", f.category().id());
-        n.put("code", f.code().orElse(null));
+        // "code" is only ever a server's reply code; what the probe observed itself carries the catalog's number
+        // in catalogCode alone, with codeSource "probe", so no script mistakes a 111 or 449 for a reply.
+        n.put("code", f.replyCode().orElse(null));
+        n.put("catalogCode", f.code().orElse(null));
+        n.put("codeSource", f.code().isEmpty() ? null : f.observed() ? "probe" : "server");
         n.put("enhancedCode", f.enhancedCode().orElse(null));
         n.put("title", f.title());
         n.put("detail", f.detail());

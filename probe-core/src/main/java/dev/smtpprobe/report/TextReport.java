@@ -5,6 +5,7 @@ import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.catalog.Classification;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.diagnosis.Diagnosis;
+import dev.smtpprobe.diagnosis.DiagnosisEngine;
 import dev.smtpprobe.diagnosis.Finding;
 import dev.smtpprobe.diagnosis.Observations;
 import dev.smtpprobe.diagnosis.Severity;
@@ -201,8 +202,7 @@ public final class TextReport {
         for (Finding f : findings) {
             String sev = String.format(Locale.ROOT, "%-8s", f.severity().name());
             out.append("  ").append(paint(severityColor(f.severity()), sev)).append(' ').append(f.title());
-            f.code().ifPresent(c -> out.append(" (").append(c)
-                    .append(f.enhancedCode().map(e -> " " + e).orElse("")).append(')'));
+            out.append(DiagnosisEngine.codeNote(f));
             out.append("  [").append(f.id()).append("]\n");
             wrap(out, "           ", f.detail());
             wrap(out, "           Fix: ", f.remedy() + " (" + f.actor().id() + ")");
