@@ -21,13 +21,16 @@ import java.util.regex.Pattern;
  *            a leading {@code 5.2.2 ...}), when there is one
  * @param reason the part of the line that explains the result (Postfix's parenthesised reason, Sendmail's stat=,
  *               Exim's text after the router and transport), or the whole line
+ * @param reply the server reply the line quotes ("550 5.1.1 <bob@...>: User unknown"), when it quotes one
  */
 public record MailLogLine(Optional<String> recipient, Disposition disposition, Optional<EnhancedStatus> dsn,
-        String reason) {
+        String reason, Optional<String> reply) {
 
     /** What became of one delivery attempt. */
     public enum Disposition {
         DELIVERED, DEFERRED, BOUNCED,
+        /** This server refused a message offered to it (Postfix "NOQUEUE: reject:", Exim "rejected RCPT"). */
+        REJECTED_HERE,
         /** The line names no result (a connection log line, a notice): only a quoted reply's class can tell. */
         UNKNOWN;
 
@@ -55,6 +58,9 @@ public record MailLogLine(Optional<String> recipient, Disposition disposition, O
             "^(?:.*?\\b(?:said|reply|reason|diagnostic-code|status|error)\\s*[:=]\\s*(?:smtp;\\s*|x-[\\w-]+;\\s*)?)?"
                     + "#?([245])\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d.])\\s*(.*)$",
             Pattern.CASE_INSENSITIVE);
+    // The receiving side's own refusals: Postfix smtpd "NOQUEUE: reject: RCPT from ...", Exim "rejected RCPT <x>:".
+    private static final Pattern REJECTED_HERE = Pattern.compile(
+            "\\b(?:NOQUEUE: reject|[0-9A-F]{6,}: reject|milter-reject):|\\brejected (?:RCPT|MAIL|EHLO|HELO|after DATA)\\b");
     // Exchange message tracking CSV: ...,FAIL,... or DEFER/DELIVER/SEND events.
     private static final Pattern EXCHANGE_EVENT = Pattern.compile(",(FAIL|DEFER|DELIVER|SEND|DSN),");
 
@@ -63,6 +69,7 @@ public record MailLogLine(Optional<String> recipient, Disposition disposition, O
         Objects.requireNonNull(disposition);
         Objects.requireNonNull(dsn);
         Objects.requireNonNull(reason);
+        Objects.requireNonNull(reply);
     }
 
     /** The recipient's domain in lower case, when a recipient is known. */
@@ -131,6 +138,9 @@ public record MailLogLine(Optional<String> recipient, Disposition disposition, O
                 recipient = Optional.of(m.group(1));
             }
         }
+        if (disposition == Disposition.UNKNOWN && REJECTED_HERE.matcher(s).find()) {
+            disposition = Disposition.REJECTED_HERE;
+        }
         Optional<EnhancedStatus> dsn = dsn(s, DSN_FIELD).or(() -> dsn(s, QMAIL_DSN));
         if (dsn.isEmpty()) {
             Matcher lead = LEADING_DSN.matcher(reason);
@@ -142,7 +152,15 @@ public record MailLogLine(Optional<String> recipient, Disposition disposition, O
             // A DSN code with no result word still says it: 4.x.x is a delay, 5.x.x a failure.
             disposition = dsn.get().statusClass() == 4 ? Disposition.DEFERRED : Disposition.BOUNCED;
         }
-        return new MailLogLine(recipient.map(MailLogLine::stripAngles), disposition, dsn, reason);
+        // The reason part first, so Postfix's own wrapper ("... (in reply to RCPT TO command)") stays outside.
+        Optional<String> reply = ReplyTextParser.find(reason).or(() -> ReplyTextParser.find(s))
+                .map(f -> (f.code() + " " + f.text()).strip());
+        if (disposition == Disposition.UNKNOWN && reply.isPresent()) {
+            int cls = reply.get().charAt(0) - '0';
+            disposition = cls == 2 ? Disposition.DELIVERED : cls == 4 ? Disposition.DEFERRED
+                    : cls == 5 ? Disposition.BOUNCED : Disposition.UNKNOWN;
+        }
+        return new MailLogLine(recipient.map(MailLogLine::stripAngles), disposition, dsn, reason, reply);
     }
 
     /** The enhanced status at the start of a text ("5.2.2 <bob@...>... Mailbox Full"), with what follows it. */
