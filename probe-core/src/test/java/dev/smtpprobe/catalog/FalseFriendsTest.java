@@ -28,6 +28,9 @@ class FalseFriendsTest {
             454 4.7.0 TLS not available due to local problem                    | tls-failure    | postfix-tls-local-problem
             # 'disabled' at AUTH is the login account, not a mailbox
             535 5.7.13 User account disabled                                    | auth-failed    | auth-account-disabled
+            # 'your account ... suspended' is the sender's own account, not a disabled recipient mailbox
+            550 5.7.1 Your account has been suspended for sending spam         | policy-rejected | general-own-account-suspended
+            550 5.2.1 Mailbox disabled, account closed                         | mailbox-disabled | general-mailbox-disabled
             # reverse DNS is its own problem, not an SPF/DKIM/DMARC verdict
             550 5.7.25 The sending IP does not match the IP address of the hostname specified in the pointer (PTR) record | reverse-dns | postfix-client-no-ptr
             550 5.7.1 Your hostname looks generic (dynamic); use your ISP's relay  | reverse-dns | postfix-client-no-ptr
