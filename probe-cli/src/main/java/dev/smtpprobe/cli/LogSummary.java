@@ -58,6 +58,8 @@ final class LogSummary {
     /** Counts of one category or domain, by what became of the delivery. */
     static final class Tally {
         long total;
+        /** The first failure seen for this key, as an example (one string per key, so memory stays bounded). */
+        String example;
         final Map<Disposition, Long> byDisposition = new EnumMap<>(Disposition.class);
         final Map<Category, Long> byCategory = new EnumMap<>(Category.class);
 
@@ -133,6 +135,9 @@ final class LogSummary {
             }
         }
         d.add(log.disposition(), category);
+        if (category != Category.OK && d.example == null) {
+            d.example = abbreviate(log.reply().orElse(log.reason()), 200);
+        }
         if (category != Category.OK) {
             String reply = log.reply().orElse(log.reason());
             Map<String, Shape> forCategory = shapes.computeIfAbsent(category, k -> new HashMap<>());
@@ -317,6 +322,7 @@ final class LogSummary {
             ObjectNode d = doms.addObject();
             d.put("domain", e.getKey());
             tallyJson(d, e.getValue());
+            d.put("example", e.getValue().example);
             ObjectNode bc = d.putObject("byCategory");
             e.getValue().byCategory.entrySet().stream()
                     .sorted(Map.Entry.<Category, Long>comparingByValue().reversed())

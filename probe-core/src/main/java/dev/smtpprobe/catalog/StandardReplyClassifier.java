@@ -124,6 +124,14 @@ final class StandardReplyClassifier implements ReplyClassifier {
         Optional<MailLogLine.LeadingStatus> leading = MailLogLine.leadingStatus(reason);
         Optional<EnhancedStatus> status = leading.map(MailLogLine.LeadingStatus::status).or(log::dsn);
         String words = leading.map(MailLogLine.LeadingStatus::rest).orElse(reason);
+        if (log.disposition() == MailLogLine.Disposition.DELIVERED
+                || status.map(st -> st.statusClass() == 2).orElse(false)) {
+            // "status=sent (delivered to mailbox)": a success the log records without a reply code.
+            CatalogEntry ok = catalog.entry(250).orElseThrow();
+            return Optional.of(withOrigin(new Classification(text, 250, status.map(EnhancedStatus::toString),
+                    status.map(catalog::describe), Category.OK, ok, Optional.empty(), Confidence.MEDIUM, false,
+                    Actor.NOBODY, ok.remedy()), Classification.Origin.INFERRED));
+        }
         int statusClass;
         if (status.isPresent() && status.get().statusClass() >= 4) {
             statusClass = status.get().statusClass();

@@ -28,6 +28,8 @@ class FalseFriendsTest {
             454 4.7.0 TLS not available due to local problem                    | tls-failure    | postfix-tls-local-problem
             # 'disabled' at AUTH is the login account, not a mailbox
             535 5.7.13 User account disabled                                    | auth-failed    | auth-account-disabled
+            # a server that answers 'Connection refused from <ip>' refuses by policy: the TCP connection worked
+            554 mx.example.com Connection refused from 192.0.2.1. See http://csi.cloudmark.com/reset-request/?ip=192.0.2.1 | blocklisted | general-blocklisted
             # 'your account ... suspended' is the sender's own account, not a disabled recipient mailbox
             550 5.7.1 Your account has been suspended for sending spam         | policy-rejected | general-own-account-suspended
             550 5.2.1 Mailbox disabled, account closed                         | mailbox-disabled | general-mailbox-disabled
