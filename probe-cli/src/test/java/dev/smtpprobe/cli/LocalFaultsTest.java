@@ -86,6 +86,23 @@ class LocalFaultsTest {
     }
 
     @Test
+    void aResolverThatRefusesToServeThisClientIsALocalFault() throws Exception {
+        try (FakeDnsServer dns = new FakeDnsServer()) {
+            dns.zone("other.test").a("www.other.test", "127.0.0.1"); // example.test is outside every zone: REFUSED
+            dns.start();
+
+            CliRun run = CliRun.of("probe", "example.test", "--resolver", dns.resolverSpec(), "--dns-retries", "0",
+                    "--format", "json");
+
+            JsonNode report = parseValid(run.out());
+            assertThat(run.exitCode()).isEqualTo(3);
+            assertThat(report.at("/findings").size()).isEqualTo(1);
+            assertThat(report.at("/findings/0/id").asText()).isEqualTo("resolver-refused");
+            assertThat(report.at("/findings/0/actor").asText()).isEqualTo("local-admin");
+        }
+    }
+
+    @Test
     void theDomainsOwnNameServersFailingIsTheDomainsFault() throws Exception {
         try (FakeDnsServer dns = new FakeDnsServer()) {
             dns.zone("example.test").mx(10, "mx.example.test").a("mx.example.test", "127.0.0.1");

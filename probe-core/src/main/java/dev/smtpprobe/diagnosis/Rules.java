@@ -91,6 +91,9 @@ public final class Rules {
                 if (failure.kind() == DnsFailure.Kind.RESOLVER_UNREACHABLE) {
                     return List.of(resolverUnreachable(result, failure));
                 }
+                if (failure.kind() == DnsFailure.Kind.REFUSED) {
+                    return List.of(resolverRefused(result, failure));
+                }
                 if (server) {
                     return List.of(serverNameFailure(result, plan, failure));
                 }
@@ -160,6 +163,21 @@ public final class Rules {
                         + ". Nothing is known yet about its mail servers; this is not a fault of the domain.",
                 "Check the resolver given with --resolver (address and port), or this machine's resolver configuration"
                         + " (/etc/resolv.conf) and that a local firewall lets DNS queries out; then probe again.",
+                Optional.of(SmtpPhase.DNS_MX));
+    }
+
+    /**
+     * REFUSED comes from the resolver the probe asked, not from the domain: a recursive resolver that meets a broken
+     * domain answers SERVFAIL. A resolver that refuses will not serve this client (no recursion for it, or it is an
+     * authoritative server for other zones), which the local admin fixes.
+     */
+    private static Finding resolverRefused(ProbeResult result, DnsFailure failure) {
+        return localFault("resolver-refused", "The DNS resolver refused to answer",
+                "The resolver the probe asked refused the " + failure.type() + " query for " + failure.name()
+                        + " (REFUSED): it does not resolve names for this client. Nothing is known yet about "
+                        + result.target().domain() + "'s mail servers; this is not a fault of the domain.",
+                "Use a recursive resolver that serves this machine (--resolver, or /etc/resolv.conf); an authoritative"
+                        + " server of other zones, or a resolver whose access list excludes this address, refuses.",
                 Optional.of(SmtpPhase.DNS_MX));
     }
 
@@ -717,7 +735,8 @@ public final class Rules {
 
     List<Finding> posture(ProbeResult result) {
         boolean noResolver = result.dns().flatMap(MxPlan::failure)
-                .map(f -> f.kind() == DnsFailure.Kind.RESOLVER_UNREACHABLE).orElse(false);
+                .map(f -> f.kind() == DnsFailure.Kind.RESOLVER_UNREACHABLE || f.kind() == DnsFailure.Kind.REFUSED)
+                .orElse(false);
         if (noResolver) {
             return List.of(); // every lookup failed for the same local reason, already reported once
         }
