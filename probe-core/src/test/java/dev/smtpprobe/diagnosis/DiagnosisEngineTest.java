@@ -422,4 +422,31 @@ class DiagnosisEngineTest {
         assertThat(d.findings()).allSatisfy(f -> assertThat(f.title()).isNotBlank());
         assertThat(d.findings()).allSatisfy(f -> assertThat(f.remedy()).isNotBlank());
     }
+
+    @Test
+    void aResolverThatCannotBeReachedMakesTheVerdictUnknownWithOneLocalFinding() {
+        Diagnosis d = engine.diagnose(probe(domain("example.com"), failedPlan("example.com",
+                DnsFailure.Kind.RESOLVER_UNREACHABLE)));
+
+        assertThat(d.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(d.findings()).hasSize(1);
+        Finding f = d.findings().get(0);
+        assertThat(f.id()).isEqualTo("resolver-unreachable");
+        assertThat(f.category()).isEqualTo(Category.LOCAL_ERROR);
+        assertThat(f.actor()).isEqualTo(Actor.LOCAL_ADMIN);
+        assertThat(f.replyCode()).isEmpty();
+        assertThat(f.remedy()).contains("--resolver").doesNotContain("domain's owner");
+    }
+
+    @Test
+    void theDomainsServersFailingStaysCriticalAndItsCodeIsMarkedObserved() {
+        Diagnosis d = engine.diagnose(probe(domain("example.com"), failedPlan("example.com", DnsFailure.Kind.SERVFAIL)));
+
+        assertThat(d.verdict()).isEqualTo(Verdict.CRITICAL);
+        Finding f = d.findings().get(0);
+        assertThat(f.observed()).isTrue();
+        assertThat(f.code()).contains(449);
+        assertThat(f.replyCode()).isEmpty();
+        assertThat(d.summary()).contains("(no server reply; catalog 449)").doesNotContain("(449)");
+    }
 }
