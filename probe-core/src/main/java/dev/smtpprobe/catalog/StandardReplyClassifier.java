@@ -94,6 +94,18 @@ final class StandardReplyClassifier implements ReplyClassifier {
     }
 
     @Override
+    public Classification classify(SmtpReply reply, SmtpPhase phase) {
+        Classification c = classify(reply);
+        if (phase == SmtpPhase.MAIL && ABOUT_AN_ADDRESS.contains(c.category())) {
+            // The probe's own MAIL FROM was refused: "no such user" or "domain does not exist" is about the sender.
+            Optional<EnhancedStatus> enhanced = c.enhancedCode().flatMap(EnhancedStatus::parse);
+            return fromCategory(c.input(), c.code(), c.enhancedCode(), enhanced.map(catalog::describe), c.entry(),
+                    Category.SENDER_REJECTED, c.confidence());
+        }
+        return c;
+    }
+
+    @Override
     public Classification classify(String replyText) {
         Objects.requireNonNull(replyText);
         Optional<ReplyTextParser.Found> reply = ReplyTextParser.find(replyText);

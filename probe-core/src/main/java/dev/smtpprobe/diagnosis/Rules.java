@@ -445,7 +445,7 @@ public final class Rules {
     }
 
     private Finding replyFinding(SessionResult session, Step step, SmtpReply reply, boolean stoppedSession) {
-        Classification c = classifier.classify(reply);
+        Classification c = classifier.classify(reply, step.phase());
         String host = Observations.hostLabel(session);
         Severity severity;
         if (WIND_DOWN.contains(step.phase())) {

@@ -215,7 +215,7 @@ public final class JsonReport {
         n.put("phase", step.phase().id());
         n.put("command", step.command().map(Redaction::command).orElse(null));
         n.set("reply", orNull(step.reply().map(JsonReport::reply)));
-        Optional<Classification> c = step.reply().flatMap(this::classify);
+        Optional<Classification> c = step.reply().flatMap(r -> classify(r, step.phase()));
         n.put("catalogCode", c.map(Classification::code).orElse(null));
         n.put("category", c.map(x -> x.category().id()).orElse(null));
         n.put("title", c.map(Classification::title).orElse(null));
@@ -223,12 +223,12 @@ public final class JsonReport {
         return n;
     }
 
-    private Optional<Classification> classify(SmtpReply reply) {
+    private Optional<Classification> classify(SmtpReply reply, SmtpPhase phase) {
         if (classifier == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(classifier.classify(reply));
+            return Optional.of(classifier.classify(reply, phase));
         } catch (RuntimeException e) {
             // A report must never fail for want of a catalog entry.
             return Optional.empty();

@@ -120,7 +120,7 @@ public final class TextReport {
             for (Step step : s.steps()) {
                 String command = step.command().map(Redaction::command).orElse("");
                 String reply = step.reply().map(r -> r.code() + r.enhanced().map(e -> " " + e).orElse("")).orElse("-");
-                String meaning = step.reply().flatMap(this::classify).map(Classification::title)
+                String meaning = step.reply().flatMap(r -> classify(r, step.phase())).map(Classification::title)
                         .orElse(step.reply().isEmpty() ? "" : "");
                 String row = String.format(Locale.ROOT, "  %-13s %-34s %-11s %-28s %6d", step.phase().id(),
                         fit(command, 34), fit(reply, 11), fit(meaning, 28), Timings.millis(step.elapsed()));
@@ -224,12 +224,12 @@ public final class TextReport {
         }
     }
 
-    private Optional<Classification> classify(SmtpReply reply) {
+    private Optional<Classification> classify(SmtpReply reply, SmtpPhase phase) {
         if (classifier == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(classifier.classify(reply));
+            return Optional.of(classifier.classify(reply, phase));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -449,4 +449,28 @@ class DiagnosisEngineTest {
         assertThat(f.replyCode()).isEmpty();
         assertThat(d.summary()).contains("(no server reply; catalog 449)").doesNotContain("(449)");
     }
+
+    @Test
+    void anUnknownAddressInAnswerToMailFromIsAboutTheSender() {
+        SmtpReply noSuchUser = SmtpReply.of(550, "5.1.1 <probe@example.net>: no such user here");
+        Diagnosis d = engine.diagnose(probe(address("bob@example.com"), ONE_MX,
+                session("mx1.example.com", "192.0.2.1").opening()
+                        .step(SmtpPhase.MAIL, "MAIL FROM:<probe@example.net>", noSuchUser).quit()
+                        .failed(ProbeStatus.REJECTED, SmtpPhase.MAIL, noSuchUser).build()));
+
+        assertThat(only(d, "mail-rejected").category()).isEqualTo(Category.SENDER_REJECTED);
+    }
+
+    @Test
+    void aRefusalAtTheGreetingSpeaksOfTheClientNotOfAMessage() {
+        SmtpReply refused = SmtpReply.of(554, "mx1.example.com ESMTP not accepting messages");
+        Diagnosis d = engine.diagnose(probe(address("bob@example.com"), ONE_MX,
+                session("mx1.example.com", "192.0.2.1").step(SmtpPhase.BANNER, null, refused).quit()
+                        .failed(ProbeStatus.REJECTED, SmtpPhase.BANNER, refused).build()));
+
+        Finding f = only(d, "banner-rejected");
+        assertThat(f.title()).isEqualTo("Server refuses this client at its greeting");
+        assertThat(f.detail()).contains("no sender, recipient or message had been offered yet");
+        assertThat(f.category()).isEqualTo(Category.POLICY_REJECTED);
+    }
 }
