@@ -146,8 +146,11 @@ public final class DomainProber {
             CompletableFuture<List<SessionResult>> walked = deliverable
                     ? walk(request, plan.hosts(), port) : CompletableFuture.completedFuture(List.of());
             return walked.thenCombine(domainChecks.thenCombine(hostChecks, DomainProber::concat), (done, checks) -> {
-                // A domain that does not exist has no posture to speak of: its missing SPF or DMARC is noise.
-                boolean nxdomain = plan.failure().map(f -> f.kind() == DnsFailure.Kind.NXDOMAIN).orElse(false);
+                // A domain that does not exist has no posture to speak of: its missing SPF or DMARC is noise. Nor
+                // does one no resolver would answer for: every check failed for that same local reason.
+                boolean nxdomain = plan.failure().map(f -> f.kind() == DnsFailure.Kind.NXDOMAIN
+                        || f.kind() == DnsFailure.Kind.RESOLVER_UNREACHABLE || f.kind() == DnsFailure.Kind.REFUSED)
+                        .orElse(false);
                 List<PostureCheck> all = new ArrayList<>(nxdomain ? List.of() : checks);
                 if (request.posture()) {
                     all.addAll(heloNameChecks(done, checks));
