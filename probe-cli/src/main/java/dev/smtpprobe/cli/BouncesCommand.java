@@ -58,6 +58,10 @@ public final class BouncesCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress line, even on a terminal.")
     private boolean noProgress;
 
+    @Option(names = "--progress", description = "A progress line on standard error even when it is not a terminal"
+            + " and the file is small (for wrappers that show it).")
+    private boolean forceProgress;
+
     private final InputStream stdin;
 
     public BouncesCommand() {
@@ -80,11 +84,16 @@ public final class BouncesCommand implements Callable<Integer> {
                 throw new SmtpProbeCommand.UsageException("log file " + f + " cannot be read");
             }
         }
-        return summarise(files, stdin, format, maxKeys, !noProgress && System.console() != null, out, err);
+        if (noProgress && forceProgress) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--progress and --no-progress exclude each other");
+        }
+        Progress.Mode mode = forceProgress ? Progress.Mode.ALWAYS
+                : !noProgress && System.console() != null ? Progress.Mode.LARGE_FILES : Progress.Mode.NEVER;
+        return summarise(files, stdin, format, maxKeys, mode, out, err);
     }
 
     /** Shared with {@code explain --summary}. */
-    static int summarise(List<Path> files, InputStream stdin, OutputFormat format, int maxKeys, boolean terminal,
+    static int summarise(List<Path> files, InputStream stdin, OutputFormat format, int maxKeys, Progress.Mode progressMode,
             PrintWriter out, PrintWriter err) throws IOException {
         LogSummary summary = new LogSummary(ReplyClassifier.standard(), maxKeys);
         List<Path> inputs = files.isEmpty() ? List.of(Path.of("-")) : files;
@@ -92,7 +101,9 @@ public final class BouncesCommand implements Callable<Integer> {
             boolean isStdin = f.toString().equals("-");
             long size = isStdin ? -1 : Files.size(f);
             try (InputStream in = isStdin ? nonClosing(stdin) : Files.newInputStream(f)) {
-                Progress progress = terminal && size >= PROGRESS_MIN_BYTES ? new Progress(err, f, size) : null;
+                boolean show = !isStdin && (progressMode == Progress.Mode.ALWAYS
+                        || progressMode == Progress.Mode.LARGE_FILES && size >= PROGRESS_MIN_BYTES);
+                Progress progress = show ? new Progress(err, f, size, progressMode == Progress.Mode.ALWAYS) : null;
                 CountingReader counted = new CountingReader(new InputStreamReader(in, StandardCharsets.UTF_8));
                 BoundedLineReader lines = new BoundedLineReader(counted, ExplainCommand.MAX_CHARS);
                 String line;
@@ -150,21 +161,29 @@ public final class BouncesCommand implements Callable<Integer> {
     }
 
     /** "\r  mail.log: 45% (1,234,567 lines)" on standard error, at most a few times a second. */
-    private static final class Progress {
+    static final class Progress {
+        /** When a progress line is shown. */
+        enum Mode { NEVER, LARGE_FILES, ALWAYS }
+
         private final PrintWriter err;
         private final String name;
         private final long size;
+        private final boolean everyUpdate;
         private long last;
 
-        Progress(PrintWriter err, Path file, long size) {
+        Progress(PrintWriter err, Path file, long size, boolean everyUpdate) {
             this.err = err;
             this.name = String.valueOf(file.getFileName());
             this.size = size;
+            this.everyUpdate = everyUpdate;
         }
 
         void update(long chars, long lines) {
             long now = System.nanoTime();
-            if (now - last < 250_000_000L) {
+            if (!everyUpdate && now - last < 250_000_000L) {
+                return;
+            }
+            if (everyUpdate && lines % 1000 != 0) {
                 return;
             }
             last = now;
@@ -174,7 +193,7 @@ public final class BouncesCommand implements Callable<Integer> {
         }
 
         void done() {
-            err.print("\r\u001b[K");
+            err.print(everyUpdate ? System.lineSeparator() : "\r\u001b[K");
             err.flush();
         }
     }

@@ -100,7 +100,8 @@ public final class ExplainCommand implements Callable<Integer> {
             if (maxKeys < 1) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-keys must be at least 1");
             }
-            return BouncesCommand.summarise(List.of(), stdin, format, maxKeys, false, out, err);
+            return BouncesCommand.summarise(List.of(), stdin, format, maxKeys, BouncesCommand.Progress.Mode.NEVER, out,
+                    err);
         }
         if (batch) {
             return runBatch(classifier, out, err);

@@ -112,6 +112,23 @@ class BouncesCommandTest {
     }
 
     @Test
+    void aProgressLineGoesToStandardErrorWhileALargeFileIsRead() throws Exception {
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            log.append("Mar 14 09:00:00 relay postfix/qmgr[1]: 4Q").append(i).append(": removed\n");
+        }
+        Path file = dir.resolve("queue.log");
+        Files.writeString(file, log);
+
+        CliRun run = CliRun.of("bounces", "--progress", file.toString());
+
+        assertThat(run.err()).contains("queue.log: ").contains("% (5,000 lines)");
+        assertThat(run.out()).startsWith("Mail log summary: 5,000 lines, 0 delivery results")
+                .doesNotContain("queue.log: ");
+        assertThat(CliRun.of("bounces", file.toString()).err()).as("not a terminal: no progress").isEmpty();
+    }
+
+    @Test
     void anUnreadableLogFileIsAUsageError() {
         CliRun run = CliRun.of("bounces", dir.resolve("missing.log").toString());
 
