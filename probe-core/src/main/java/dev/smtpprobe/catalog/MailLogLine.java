@@ -55,7 +55,8 @@ public record MailLogLine(Optional<String> recipient, Disposition disposition, O
     private static final Pattern QMAIL_DSN = Pattern.compile("\\(#([245])\\.(\\d{1,3})\\.(\\d{1,3})\\)");
     // Sendmail-style DSN text and bounce logs: "5.2.2 <bob@example.org>... Mailbox Full", also after a keyword.
     private static final Pattern LEADING_DSN = Pattern.compile(
-            "^(?:.*?\\b(?:said|reply|reason|diagnostic-code|status|error)\\s*[:=]\\s*(?:smtp;\\s*|x-[\\w-]+;\\s*)?)?"
+            "^(?:.*?\\b(?:said|reply|reason|diagnostic-code|status|error|message)\\s*[:=]\\s*(?:smtp;\\s*|x-[\\w-]+;\\s*)?"
+                    + "[\\[\"'(]*)?"
                     + "#?([245])\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d.])\\s*(.*)$",
             Pattern.CASE_INSENSITIVE);
     // The receiving side's own refusals: Postfix smtpd "NOQUEUE: reject: RCPT from ...", Exim "rejected RCPT <x>:".

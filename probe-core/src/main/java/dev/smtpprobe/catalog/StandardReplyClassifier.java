@@ -35,6 +35,9 @@ final class StandardReplyClassifier implements ReplyClassifier {
     private static final Set<Category> ABOUT_AN_ADDRESS = Set.of(Category.RECIPIENT_UNKNOWN,
             Category.DOMAIN_NOT_FOUND, Category.MAILBOX_DISABLED);
 
+    private static final java.util.regex.Pattern TEMPORARILY = java.util.regex.Pattern.compile(
+            "(?i)\\btemporar(?:y|ily) (?:rejected|refused|deferred|failure)");
+
     private final ResourceReplyCatalog catalog;
     private final List<ReplyRule> rules;
     private final Map<Category, CategoryAdvice> advice;
@@ -150,6 +153,10 @@ final class StandardReplyClassifier implements ReplyClassifier {
         } else if (log.disposition() == MailLogLine.Disposition.BOUNCED
                 || log.disposition() == MailLogLine.Disposition.DEFERRED) {
             statusClass = log.disposition() == MailLogLine.Disposition.BOUNCED ? 5 : 4;
+            status = Optional.empty();
+        } else if (log.disposition() == MailLogLine.Disposition.REJECTED_HERE) {
+            // Exim logs its own refusals without the code: "temporarily rejected RCPT" was a 4yz, "rejected RCPT" a 5yz.
+            statusClass = TEMPORARILY.matcher(reason).find() ? 4 : 5;
             status = Optional.empty();
         } else {
             return Optional.empty();
