@@ -61,9 +61,20 @@ final class CatalogJson {
             o.putNull("pattern");
         }
         o.put("confidence", c.confidence().name().toLowerCase(Locale.ROOT));
+        // reply: a server sent this code; inferred: only an enhanced status or a log result was given, and code is
+        // the generic code of its class; observed: no server replied, code is the catalog's number for the failure.
+        o.put("origin", c.origin().name().toLowerCase(Locale.ROOT));
         if (withEntry) {
             o.set("entry", entry(c.entry()));
         }
+        return o;
+    }
+
+    /** Adds what a mail-log line says beyond the reply: recipient, its domain, and the delivery's fate. */
+    static ObjectNode logLine(ObjectNode o, dev.smtpprobe.catalog.MailLogLine log) {
+        o.put("recipient", log.recipient().orElse(null));
+        o.put("recipientDomain", log.recipientDomain().orElse(null));
+        o.put("disposition", log.disposition().id());
         return o;
     }
 

@@ -1,6 +1,7 @@
 package dev.smtpprobe.cli;
 
 import dev.smtpprobe.catalog.Classification;
+import dev.smtpprobe.catalog.MailLogLine;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.model.Printable;
 import dev.smtpprobe.cli.CatalogJson.OutputFormat;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Spec;
         description = {"Explain an SMTP reply: category, who acts, whether to retry, and the remedy.",
                 "Give the reply as arguments or on standard input; log lines such as Postfix's"
                         + " \"said: 550 ...\" are fine.",
-                "With --batch, read one reply per line from standard input and write one JSON object per line."},
+                "With --batch, read one reply or mail-log line per line from standard input and write one JSON object"
+                        + " per line; log lines with no server reply (a connection that timed out) are explained too.",
+                "With --summary, read a whole mail log from standard input and print one table (as smtp-probe bounces)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:explained", "3:bad option, or no SMTP reply code found in the input"},
         usageHelpWidth = 110,
@@ -37,7 +40,8 @@ import picocli.CommandLine.Spec;
                 "  smtp-probe explain \"550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown\"",
                 "  smtp-probe explain \"550-5.7.26 Unauthenticated email\" \"550 5.7.26 is not accepted\"",
                 "  smtp-probe explain --format json \"421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred\"",
-                "  grep 'said: ' /var/log/mail.log | smtp-probe explain --batch > bounces.jsonl"})
+                "  grep 'status=' /var/log/mail.log | smtp-probe explain --batch > bounces.jsonl",
+                "  smtp-probe explain --summary < /var/log/mail.log"})
 public final class ExplainCommand implements Callable<Integer> {
 
     /** Exit code when the input holds no reply code. */
@@ -62,6 +66,14 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Read one reply per line from stdin; write one JSON object per line.")
     private boolean batch;
 
+    @Option(names = "--summary", description = "Read a whole mail log from stdin; print counts per category and"
+            + " receiving domain, the top replies and what to do first (--format json for scripts).")
+    private boolean summary;
+
+    @Option(names = "--max-keys", paramLabel = "N", defaultValue = "" + LogSummary.DEFAULT_MAX_KEYS,
+            description = "With --summary: distinct domains and reply shapes kept, each (default: ${DEFAULT-VALUE}).")
+    private int maxKeys;
+
     private final InputStream stdin;
 
     public ExplainCommand() {
@@ -78,6 +90,20 @@ public final class ExplainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ReplyClassifier classifier = ReplyClassifier.standard();
+        if (batch && summary) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch and --summary exclude each other");
+        }
+        if (summary) {
+            if (!reply.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--summary reads standard input; give log files to 'smtp-probe bounces'");
+            }
+            if (maxKeys < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-keys must be at least 1");
+            }
+            return BouncesCommand.summarise(List.of(), stdin, format, maxKeys, BouncesCommand.Progress.Mode.NEVER, out,
+                    err);
+        }
         if (batch) {
             return runBatch(classifier, out, err);
         }
@@ -109,9 +135,10 @@ public final class ExplainCommand implements Callable<Integer> {
                 json = CatalogJson.error(line, "empty line");
             } else {
                 try {
-                    json = CatalogJson.classification(classifier.classify(line), false);
+                    json = CatalogJson.logLine(CatalogJson.classification(classifier.classify(line), false),
+                            MailLogLine.parse(line));
                 } catch (IllegalArgumentException e) {
-                    json = CatalogJson.error(line, "no SMTP reply code found");
+                    json = CatalogJson.error(line, "no SMTP reply code, DSN code or known failure found");
                 }
             }
             out.println(CatalogJson.compact(json));
@@ -144,9 +171,23 @@ public final class ExplainCommand implements Callable<Integer> {
     private static void printText(Classification c, PrintWriter out) {
         // Text from the catalog and from the input (which quotes a server) goes through the one escaping rule.
         String enhanced = c.enhancedCode().map(e -> " " + e).orElse("");
-        println(out, c.code() + enhanced + "  " + c.title());
-        println(out, "  reply code:  " + c.code() + " " + c.entry().title() + " ("
-                + CatalogJson.classId(c.entry().replyClass()) + "; " + c.entry().standard() + ")");
+        switch (c.origin()) {
+            case REPLY -> {
+                println(out, c.code() + enhanced + "  " + c.title());
+                println(out, "  reply code:  " + c.code() + " " + c.entry().title() + " ("
+                        + CatalogJson.classId(c.entry().replyClass()) + "; " + c.entry().standard() + ")");
+            }
+            case INFERRED -> {
+                println(out, c.enhancedCode().orElse(c.code() / 100 + "yz") + "  " + c.title());
+                println(out, "  reply code:  none given; read as " + c.code() + ", the generic code of its class ("
+                        + CatalogJson.classId(c.entry().replyClass()) + "), which no server sent");
+            }
+            case OBSERVED -> {
+                println(out, "no reply  " + c.title());
+                println(out, "  reply code:  none: no server replied; the client observed this itself (catalog "
+                        + c.code() + ": " + c.entry().title() + ")");
+            }
+        }
         c.enhancedMeaning().ifPresent(m -> println(out, "  enhanced:    " + m));
         println(out, "  category:    " + c.category().id() + " (confidence "
                 + c.confidence().name().toLowerCase(Locale.ROOT) + ")");

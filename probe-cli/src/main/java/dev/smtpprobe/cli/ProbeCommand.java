@@ -326,8 +326,8 @@ public final class ProbeCommand implements Callable<Integer> {
                 dnsServers.add(dev.smtpprobe.dns.DnsClient.parseResolver(r));
             }
             Blocklists blocklists = blocklists();
-            if (caFile != null && !Files.isReadable(caFile)) {
-                throw new IllegalArgumentException("--ca-file " + caFile + " cannot be read");
+            if (caFile != null) {
+                checkTrustAnchors(caFile);
             }
             if (trustAnchor != null && dnssecResolver) {
                 throw new IllegalArgumentException("--trust-anchor and --dnssec-resolver exclude each other");
@@ -443,6 +443,26 @@ public final class ProbeCommand implements Callable<Integer> {
             b = b.withSendingAddress(address);
         }
         return b;
+    }
+
+    /**
+     * A --ca-file that holds no certificate is a usage error, caught before any connection: otherwise every
+     * certificate would look untrusted and the report would blame the server.
+     */
+    static void checkTrustAnchors(Path file) {
+        if (!Files.isReadable(file) || Files.isDirectory(file)) {
+            throw new IllegalArgumentException("--ca-file " + file + " cannot be read");
+        }
+        int count;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            count = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).size();
+        } catch (IOException | java.security.cert.CertificateException | RuntimeException e) {
+            count = 0;
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("--ca-file " + file + " holds no PEM certificate (expected one or more"
+                    + " -----BEGIN CERTIFICATE----- blocks of trusted CA certificates)");
+        }
     }
 
     private Credential credential() {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 ProbeCommand.class,
                 DemoCommand.class,
                 ExplainCommand.class,
+                BouncesCommand.class,
                 CatalogCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },
@@ -29,7 +30,8 @@ import picocli.CommandLine.Command;
                 "  smtp-probe probe example.com",
                 "  smtp-probe probe bob@example.com --format json",
                 "  smtp-probe probe --server smtp.example.net:587 --starttls require -au me --auth-password-env SMTP_PASS",
-                "  smtp-probe explain \"550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown\""})
+                "  smtp-probe explain \"550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown\"",
+                "  smtp-probe bounces /var/log/mail.log"})
 public final class SmtpProbeCommand implements Runnable {
 
     @CommandLine.Spec
@@ -39,7 +41,7 @@ public final class SmtpProbeCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (probe, demo, explain, catalog)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (probe, demo, explain, bounces, catalog)");
     }
 
     public static void main(String[] args) {

@@ -61,6 +61,32 @@ class ExplainCommandTest {
     }
 
     @Test
+    void anEnhancedStatusAloneSaysNoServerSentTheBasicCode() throws Exception {
+        Run r = run("5.2.2 <bob@example.org>... Mailbox Full");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("5.2.2  ").contains("category:    mailbox-full")
+                .contains("reply code:  none given; read as 550").contains("which no server sent");
+
+        JsonNode o = JSON.readTree(run("--format", "json", "5.2.2 <bob@example.org>... Mailbox Full").out());
+        assertThat(o.get("origin").asText()).isEqualTo("inferred");
+        assertThat(o.get("category").asText()).isEqualTo("mailbox-full");
+    }
+
+    @Test
+    void aLogLineWithNoServerReplyIsExplainedAsObserved() throws Exception {
+        String line = "Nov  3 18:11:25 mail postfix/smtp[1449]: AA16BBDD: to=<root@mail.example.com>, relay=none,"
+                + " delay=30, dsn=4.4.1, status=deferred (connect to mail.example.com[192.0.2.123]:25: Connection timed out)";
+        Run r = run(line);
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("no reply  ").contains("category:    timeout")
+                .contains("reply code:  none: no server replied");
+
+        JsonNode o = JSON.readTree(run("--format", "json", line).out());
+        assertThat(o.get("origin").asText()).isEqualTo("observed");
+        assertThat(o.get("category").asText()).isEqualTo("timeout");
+    }
+
+    @Test
     void wordsGivenAsSeparateArgumentsAreOneReply() {
         Run r = run("550", "5.1.1", "User", "unknown");
         assertThat(r.exit()).isZero();

@@ -162,6 +162,29 @@ final class CatalogLoader {
         return out;
     }
 
+    /** log-observations.tsv: regex, status[@phase]. Regexes are compiled case-insensitively here, once. */
+    static List<LogObservation> logObservations(String resource) {
+        List<LogObservation> out = new ArrayList<>();
+        for (Row row : rows(resource, 2)) {
+            String[] f = row.fields();
+            String where = row.where();
+            Pattern regex;
+            try {
+                regex = Pattern.compile(f[0].strip(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+            } catch (PatternSyntaxException ex) {
+                throw new IllegalStateException(where + ": bad regex: " + ex.getMessage(), ex);
+            }
+            String[] key = f[1].strip().split("@", 2);
+            try {
+                out.add(new LogObservation(regex, ProbeStatus.valueOf(key[0]), key.length == 2
+                        ? Optional.of(SmtpPhase.valueOf(key[1].toUpperCase(Locale.ROOT))) : Optional.empty()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(where + ": unknown status or phase '" + f[1].strip() + "'");
+            }
+        }
+        return out;
+    }
+
     /** Statuses the client observes with no server reply to classify: each needs a catalog entry. */
     static final Set<ProbeStatus> CLIENT_OBSERVED = EnumSet.of(ProbeStatus.CONNECTION_REFUSED, ProbeStatus.UNREACHABLE,
             ProbeStatus.CONNECT_TIMEOUT, ProbeStatus.TIMEOUT, ProbeStatus.DEADLINE_EXCEEDED,

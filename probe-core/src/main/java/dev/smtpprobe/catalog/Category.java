@@ -21,6 +21,8 @@ public enum Category {
     TLS_FAILURE("tls-failure"),
     SENDER_REJECTED("sender-rejected"),
     SENDER_UNAUTHENTICATED("sender-unauthenticated"),
+    /** The sending IP has no PTR name, one that does not resolve back to it, or one that looks generic: fixed in the IP's reverse zone. */
+    REVERSE_DNS("reverse-dns"),
     POLICY_REJECTED("policy-rejected"),
     BLOCKLISTED("blocklisted"),
     RATE_LIMITED("rate-limited"),
@@ -35,6 +37,8 @@ public enum Category {
     SYNTAX_ERROR("syntax-error"),
     PROTOCOL_ERROR("protocol-error"),
     NOT_IMPLEMENTED("not-implemented"),
+    /** The probe could not run its check from here (an unreachable resolver, an unusable trust anchor file): no finding about the target. */
+    LOCAL_ERROR("local-error"),
     UNKNOWN("unknown");
 
     private final String id;

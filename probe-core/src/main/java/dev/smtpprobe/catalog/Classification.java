@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param retryable whether retrying the same thing later can help
  * @param actor who must act
  * @param remedy what to do: the pattern's remedy when one matched, else the entry's
+ * @param origin whether a server sent the code, gave only an enhanced status or a log result (the basic code is then inferred from its
+ *               class), or sent nothing at all (a failure the client observed: a timeout, a refused connection)
  */
 public record Classification(
         String input,
@@ -29,7 +31,22 @@ public record Classification(
         Confidence confidence,
         boolean retryable,
         Actor actor,
-        String remedy) {
+        String remedy,
+        Origin origin) {
+
+    /** Where the code came from: what a report must say before it shows a number beside a server's replies. */
+    public enum Origin {
+        /** A server sent this reply, basic code included. */
+        REPLY,
+        /**
+         * No basic code was sent, only an RFC 3463 enhanced status ("5.2.2 ... Mailbox full", Postfix's dsn=5.4.4) or a mail
+         * log's result word (Exim's "**", status=bounced): the basic code is
+         * the generic one of that class (450 or 550), inferred, not sent.
+         */
+        INFERRED,
+        /** No server reply at all: a client (the probe, or the MTA that wrote a log line) observed the failure itself. */
+        OBSERVED
+    }
 
     public enum Confidence {
         /** A specific text pattern matched, or the enhanced code is decisive. */
@@ -50,6 +67,20 @@ public record Classification(
         Objects.requireNonNull(confidence);
         Objects.requireNonNull(actor);
         Objects.requireNonNull(remedy);
+        Objects.requireNonNull(origin);
+    }
+
+    /** A server reply's classification (the usual case). */
+    public Classification(String input, int code, Optional<String> enhancedCode, Optional<String> enhancedMeaning,
+            Category category, CatalogEntry entry, Optional<PatternMatch> pattern, Confidence confidence,
+            boolean retryable, Actor actor, String remedy) {
+        this(input, code, enhancedCode, enhancedMeaning, category, entry, pattern, confidence, retryable, actor,
+                remedy, Origin.REPLY);
+    }
+
+    /** True when a server sent this very basic code; false when it was inferred or the client observed the failure. */
+    public boolean codeSentByServer() {
+        return origin == Origin.REPLY;
     }
 
     public String title() {

@@ -19,6 +19,14 @@ public interface ReplyClassifier {
     Classification classify(SmtpReply reply);
 
     /**
+     * Classifies a reply in the light of the command it answered: words about "the address" in answer to MAIL FROM
+     * speak of the sender's address, not a recipient's. The default ignores the phase.
+     */
+    default Classification classify(SmtpReply reply, SmtpPhase phase) {
+        return classify(reply);
+    }
+
+    /**
      * Classifies free text such as a log fragment: "550 5.1.1 <bob@example.com>: User unknown",
      * "said: 550-5.7.26 ..." or several lines of one multi-line reply.
      * Throws IllegalArgumentException when no reply code can be found in the text.

@@ -18,9 +18,9 @@ final class ReplyTextParser {
     }
 
     private static final Pattern WIRE_LINE = Pattern.compile("^\\s*([2-5]\\d\\d)(?:([ -])(.*))?$");
-    // Log formats: Postfix "said:", Sendmail "reply:", Exchange "Remote server returned '550 ...'".
+    // Log formats: Postfix "said:", Sendmail "reply:", Exchange "Remote server returned '550 ...'", OpenSMTPD "stat=451 ...".
     private static final Pattern AFTER_KEYWORD = Pattern.compile(
-            "(?i)\\b(?:said|repl(?:y|ied)|response|responded|answered|returned|answer)\\s*[:=]?\\s*['\"(\\[]?\\s*"
+            "(?i)\\b(?:said|repl(?:y|ied)|response|responded|answered|returned|answer|stat)\\s*[:=]?\\s*['\"(\\[]?\\s*"
                     + "([2-5]\\d\\d)(?=[ -]|$|['\")\\]])");
     // Exchange NDRs write the remote reply as "host.example #550 5.1.1 ...": a '#' after a space may lead the code.
     private static final Pattern CODE_WITH_ENHANCED = Pattern.compile(

@@ -35,13 +35,24 @@ final class StandardReplyClassifier implements ReplyClassifier {
     private static final Set<Category> ABOUT_AN_ADDRESS = Set.of(Category.RECIPIENT_UNKNOWN,
             Category.DOMAIN_NOT_FOUND, Category.MAILBOX_DISABLED);
 
+    private static final java.util.regex.Pattern TEMPORARILY = java.util.regex.Pattern.compile(
+            "(?i)\\btemporar(?:y|ily) (?:rejected|refused|deferred|failure)");
+
     private final ResourceReplyCatalog catalog;
     private final List<ReplyRule> rules;
     private final Map<Category, CategoryAdvice> advice;
     private final Map<String, ObservationMapping> observations;
+    private final List<LogObservation> logObservations;
 
     StandardReplyClassifier(ResourceReplyCatalog catalog, List<ReplyRule> rules,
             Map<Category, CategoryAdvice> advice, Map<String, ObservationMapping> observations) {
+        this(catalog, rules, advice, observations, List.of());
+    }
+
+    StandardReplyClassifier(ResourceReplyCatalog catalog, List<ReplyRule> rules,
+            Map<Category, CategoryAdvice> advice, Map<String, ObservationMapping> observations,
+            List<LogObservation> logObservations) {
+        this.logObservations = List.copyOf(logObservations);
         this.catalog = catalog;
         this.rules = List.copyOf(rules);
         this.advice = Map.copyOf(advice);
@@ -61,7 +72,8 @@ final class StandardReplyClassifier implements ReplyClassifier {
         return new StandardReplyClassifier(catalog,
                 CatalogLoader.rules("reply-patterns.txt"),
                 CatalogLoader.advice("categories.tsv"),
-                CatalogLoader.observations("client-observations.tsv"));
+                CatalogLoader.observations("client-observations.tsv"),
+                CatalogLoader.logObservations("log-observations.tsv"));
     }
 
     @Override
@@ -85,22 +97,113 @@ final class StandardReplyClassifier implements ReplyClassifier {
     }
 
     @Override
-    public Classification classify(String replyText) {
-        Objects.requireNonNull(replyText);
-        ReplyTextParser.Found found = ReplyTextParser.find(replyText)
-                .orElseThrow(() -> new IllegalArgumentException("no SMTP reply code found in the text"));
-        Classification c = classify(replyText, found.code(), found.enhanced(), found.text());
-        if (ReplyTextParser.answersMailFrom(replyText) && ABOUT_AN_ADDRESS.contains(c.category())) {
-            // "No such user" or "domain does not exist" in answer to MAIL FROM speaks of the sender's address.
-            CatalogEntry entry = catalog.entry(found.code()).orElseGet(() -> unlistedEntry(found.code()));
-            return fromCategory(replyText, found.code(), found.enhanced().map(EnhancedStatus::toString),
-                    found.enhanced().map(catalog::describe), entry, Category.SENDER_REJECTED, c.confidence());
+    public Classification classify(SmtpReply reply, SmtpPhase phase) {
+        Classification c = classify(reply);
+        if (phase == SmtpPhase.MAIL && ABOUT_AN_ADDRESS.contains(c.category())) {
+            // The probe's own MAIL FROM was refused: "no such user" or "domain does not exist" is about the sender.
+            Optional<EnhancedStatus> enhanced = c.enhancedCode().flatMap(EnhancedStatus::parse);
+            return fromCategory(c.input(), c.code(), c.enhancedCode(), enhanced.map(catalog::describe), c.entry(),
+                    Category.SENDER_REJECTED, c.confidence());
         }
         return c;
     }
 
     @Override
+    public Classification classify(String replyText) {
+        Objects.requireNonNull(replyText);
+        Optional<ReplyTextParser.Found> reply = ReplyTextParser.find(replyText);
+        if (reply.isEmpty()) {
+            return withoutReplyCode(replyText).orElseThrow(
+                    () -> new IllegalArgumentException("no SMTP reply code found in the text"));
+        }
+        ReplyTextParser.Found found = reply.get();
+        Classification c = classify(replyText, found.code(), found.enhanced(), found.text());
+        return aboutTheSenderWhenMailFromWasRefused(replyText, c);
+    }
+
+    /**
+     * Text with no basic reply code, as mail logs and bounce notices write it. In order: a failure the logging MTA
+     * observed itself (log-observations.tsv: a connection that timed out, a name that did not resolve), which has no
+     * server reply at all; then an enhanced status alone ("5.2.2 <bob@...>... Mailbox Full", dsn=5.4.4, qmail's
+     * "(#5.1.2)"); then a log's own result word (Exim's "**", Postfix's status=bounced), which gives the class. The
+     * last two are classified like a reply whose basic code is the class's generic 450 or 550, marked as inferred.
+     */
+    private Optional<Classification> withoutReplyCode(String text) {
+        MailLogLine log = MailLogLine.parse(text);
+        String reason = log.reason().isBlank() ? text : log.reason();
+        for (LogObservation o : logObservations) {
+            if (o.regex().matcher(reason).find()) {
+                return Optional.of(observed(text, o.status(), o.phase().orElse(SmtpPhase.CONNECT)));
+            }
+        }
+        Optional<MailLogLine.LeadingStatus> leading = MailLogLine.leadingStatus(reason);
+        Optional<EnhancedStatus> status = leading.map(MailLogLine.LeadingStatus::status).or(log::dsn);
+        String words = leading.map(MailLogLine.LeadingStatus::rest).orElse(reason);
+        if (log.disposition() == MailLogLine.Disposition.DELIVERED
+                || status.map(st -> st.statusClass() == 2).orElse(false)) {
+            // "status=sent (delivered to mailbox)": a success the log records without a reply code.
+            CatalogEntry ok = catalog.entry(250).orElseThrow();
+            return Optional.of(withOrigin(new Classification(text, 250, status.map(EnhancedStatus::toString),
+                    status.map(catalog::describe), Category.OK, ok, Optional.empty(), Confidence.MEDIUM, false,
+                    Actor.NOBODY, ok.remedy()), Classification.Origin.INFERRED));
+        }
+        int statusClass;
+        if (status.isPresent() && status.get().statusClass() >= 4) {
+            statusClass = status.get().statusClass();
+        } else if (log.disposition() == MailLogLine.Disposition.BOUNCED
+                || log.disposition() == MailLogLine.Disposition.DEFERRED) {
+            statusClass = log.disposition() == MailLogLine.Disposition.BOUNCED ? 5 : 4;
+            status = Optional.empty();
+        } else if (log.disposition() == MailLogLine.Disposition.REJECTED_HERE) {
+            // Exim logs its own refusals without the code: "temporarily rejected RCPT" was a 4yz, "rejected RCPT" a 5yz.
+            statusClass = TEMPORARILY.matcher(reason).find() ? 4 : 5;
+            status = Optional.empty();
+        } else {
+            return Optional.empty();
+        }
+        int code = statusClass * 100 + 50;
+        Classification c = classify(text, code, status, words, Optional.of(inferredEntry(code, status)));
+        return Optional.of(aboutTheSenderWhenMailFromWasRefused(text, c));
+    }
+
+    private Classification aboutTheSenderWhenMailFromWasRefused(String replyText, Classification c) {
+        if (ReplyTextParser.answersMailFrom(replyText) && ABOUT_AN_ADDRESS.contains(c.category())) {
+            // "No such user" or "domain does not exist" in answer to MAIL FROM speaks of the sender's address.
+            Optional<EnhancedStatus> enhanced = c.enhancedCode().flatMap(EnhancedStatus::parse);
+            Classification s = fromCategory(replyText, c.code(), c.enhancedCode(), enhanced.map(catalog::describe),
+                    c.entry(), Category.SENDER_REJECTED, c.confidence());
+            return withOrigin(s, c.origin());
+        }
+        return c;
+    }
+
+    /** The entry for a reply that gave no basic code: named by its enhanced status, read by its class. */
+    private CatalogEntry inferredEntry(int code, Optional<EnhancedStatus> status) {
+        boolean temporary = code / 100 == 4;
+        String what = status.map(s -> "enhanced status " + s + catalog.registered(s).map(d -> " (" + d.title() + ")")
+                .orElse("")).orElse("a " + (temporary ? "deferral" : "failure") + " recorded by the mail log");
+        CategoryAdvice a = advice.get(Category.UNKNOWN);
+        return new CatalogEntry(code, temporary ? ReplyClass.TRANSIENT : ReplyClass.PERMANENT,
+                status.flatMap(catalog::registered).map(EnhancedDetail::title)
+                        .orElse(temporary ? "Temporary failure (no reply code)" : "Permanent failure (no reply code)"),
+                "The text carries no basic reply code, only " + what + "; it is read as a " + code
+                        + " (the generic " + (temporary ? "temporary" : "permanent") + " code of its class), which no"
+                        + " server sent.",
+                List.of(), a.remedy(), a.actor(), temporary, Category.UNKNOWN,
+                "RFC 3463 (class of the enhanced status); RFC 5321 section 4.2 (first digit)", Optional.empty());
+    }
+
+    private static Classification withOrigin(Classification c, Classification.Origin origin) {
+        return new Classification(c.input(), c.code(), c.enhancedCode(), c.enhancedMeaning(), c.category(), c.entry(),
+                c.pattern(), c.confidence(), c.retryable(), c.actor(), c.remedy(), origin);
+    }
+
+    @Override
     public Classification classify(ProbeStatus status, SmtpPhase phase) {
+        return observed(status.id(), status, phase);
+    }
+
+    private Classification observed(String input, ProbeStatus status, SmtpPhase phase) {
         ObservationMapping m = observations.get(ObservationMapping.key(status, Optional.of(phase)));
         if (m == null) {
             m = observations.get(ObservationMapping.key(status, Optional.empty()));
@@ -111,12 +214,24 @@ final class StandardReplyClassifier implements ReplyClassifier {
         CatalogEntry entry = catalog.entry(m.code()).orElseThrow();
         PatternMatch how = new PatternMatch("observation-" + m.key().toLowerCase(Locale.ROOT).replace('_', '-')
                 .replace('@', '-'), entry.title(), "smtp-probe (observed by the client)", "client-observations.tsv");
-        return new Classification(m.key(), m.code(), Optional.empty(), Optional.empty(), m.category(),
-                entry, Optional.of(how), Confidence.HIGH, m.retryable(), m.actor(), m.remedy());
+        return new Classification(input.equals(status.id()) ? m.key() : input, m.code(), Optional.empty(),
+                Optional.empty(), m.category(), entry, Optional.of(how), Confidence.HIGH, m.retryable(), m.actor(),
+                m.remedy(), Classification.Origin.OBSERVED);
     }
 
     private Classification classify(String input, int code, Optional<EnhancedStatus> enhanced, String text) {
-        CatalogEntry entry = catalog.entry(code).orElseGet(() -> unlistedEntry(code));
+        return classify(input, code, enhanced, text, Optional.empty());
+    }
+
+    private Classification classify(String input, int code, Optional<EnhancedStatus> enhanced, String text,
+            Optional<CatalogEntry> inferred) {
+        Classification c = decide(input, code, enhanced, text,
+                inferred.orElseGet(() -> catalog.entry(code).orElseGet(() -> unlistedEntry(code))));
+        return inferred.isPresent() ? withOrigin(c, Classification.Origin.INFERRED) : c;
+    }
+
+    private Classification decide(String input, int code, Optional<EnhancedStatus> enhanced, String text,
+            CatalogEntry entry) {
         Optional<String> meaning = enhanced.map(catalog::describe);
         Optional<String> enhancedCode = enhanced.map(EnhancedStatus::toString);
         if (code < 400) {

@@ -3,6 +3,7 @@ package dev.smtpprobe.diagnosis;
 import dev.smtpprobe.model.Printable;
 import dev.smtpprobe.model.SecretScrubber;
 import dev.smtpprobe.model.SmtpPhase;
+import dev.smtpprobe.catalog.Category;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.QuitAfter;
@@ -88,7 +89,7 @@ public final class DiagnosisEngine {
     private static Finding clean(Finding f, SecretScrubber secrets) {
         return new Finding(f.id(), f.severity(), f.category(), f.code(), f.enhancedCode().map(Printable::escape),
                 text(f.title(), secrets), text(f.detail(), secrets), text(f.remedy(), secrets), f.actor(),
-                f.host().map(Printable::escape), f.phase());
+                f.host().map(Printable::escape), f.phase(), f.observed());
     }
 
     private static String text(String s, SecretScrubber secrets) {
@@ -104,9 +105,21 @@ public final class DiagnosisEngine {
             return f;
         }
         String accepter = primary.map(Observations::hostLabel).orElse("another host");
-        return new Finding(f.id(), Severity.WARNING, f.category(), f.code(), f.enhancedCode(), f.title(),
-                sentence(f.detail()) + " Mail still flows: " + accepter + " accepted the probe.", f.remedy(), f.actor(),
-                f.host(), f.phase());
+        return f.with(Severity.WARNING, sentence(f.detail()) + " Mail still flows: " + accepter + " accepted the probe.");
+    }
+
+    /**
+     * " (550 5.1.1)" for a server's reply; " (no server reply; probe saw: catalog 111)" for what the probe observed, so
+     * a number no server sent never reads like one; empty when the finding has no code.
+     */
+    public static String codeNote(Finding f) {
+        if (f.code().isEmpty()) {
+            return "";
+        }
+        if (f.observed()) {
+            return " (no server reply; catalog " + f.code().get() + ")";
+        }
+        return " (" + f.code().get() + f.enhancedCode().map(e -> " " + e).orElse("") + ")";
     }
 
     private static String sentence(String text) {
@@ -114,12 +127,20 @@ public final class DiagnosisEngine {
         return t.endsWith(".") || t.endsWith("!") || t.endsWith("?") ? t : t + ".";
     }
 
+    /**
+     * The probe's own failures (a bug, or a local cause such as an unreachable resolver: category local-error) say
+     * nothing about the target, so alone they make the verdict UNKNOWN, never CRITICAL.
+     */
+    public static boolean aboutTheProbeItself(Finding f) {
+        return f.id().equals(INTERNAL_ERROR_ID) || f.category() == Category.LOCAL_ERROR;
+    }
+
     private static Verdict verdict(List<Finding> findings) {
         boolean internal = false;
         boolean warning = false;
         for (Finding f : findings) {
             if (f.severity() == Severity.CRITICAL) {
-                if (!f.id().equals(INTERNAL_ERROR_ID)) {
+                if (!aboutTheProbeItself(f)) {
                     return Verdict.CRITICAL;
                 }
                 internal = true;
@@ -141,8 +162,7 @@ public final class DiagnosisEngine {
             StringBuilder s = new StringBuilder(worst.title());
             worst.host().ifPresent(h -> s.append(" on ").append(h));
             worst.phase().ifPresent(p -> s.append(" at ").append(p.id()));
-            worst.code().ifPresent(c -> s.append(" (").append(c)
-                    .append(worst.enhancedCode().map(e -> " " + e).orElse("")).append(')'));
+            s.append(codeNote(worst));
             long others = findings.stream().filter(f -> f.severity() != Severity.INFO).count() - 1;
             if (primary.isPresent() && Observations.accepted(primary.get())
                     && !worst.host().equals(Optional.of(Observations.hostLabel(primary.get())))) {

@@ -11,6 +11,7 @@ import dev.smtpprobe.model.MxPlan;
 import dev.smtpprobe.model.PostureCheck;
 import dev.smtpprobe.model.ProbeStatus;
 import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.SessionFailure;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.Step;
@@ -103,10 +104,25 @@ public final class Rules {
         }
         MxPlan plan = result.dns().get();
         String domain = plan.domain();
+        boolean server = result.target().kind() == ProbeTarget.Kind.SERVER;
         switch (plan.kind()) {
             case FAILED: {
                 DnsFailure failure = plan.failure().orElse(
                         new DnsFailure(DnsFailure.Kind.OTHER, domain, "MX", "no usable answer"));
+                if (failure.kind() == DnsFailure.Kind.RESOLVER_UNREACHABLE) {
+                    return List.of(resolverUnreachable(result, failure));
+                }
+                if (failure.kind() == DnsFailure.Kind.REFUSED) {
+                    return List.of(resolverRefused(result, failure));
+                }
+                if (server) {
+                    return List.of(serverNameFailure(result, plan, failure));
+                }
+                Optional<String> family = familyOnly(plan);
+                if (!plan.hosts().isEmpty() && family.isPresent()
+                        && failure.kind() == DnsFailure.Kind.NO_RECORDS) {
+                    return List.of(noAddressInFamily(plan, family.get()));
+                }
                 switch (failure.kind()) {
                     case NXDOMAIN:
                         return List.of(fromObservation("domain-not-found", Severity.CRITICAL,
@@ -116,6 +132,14 @@ public final class Rules {
                                         + " cannot be delivered.",
                                 Optional.empty(), Optional.of(SmtpPhase.DNS_MX)));
                     case NO_RECORDS:
+                        if (!plan.hosts().isEmpty()) {
+                            return List.of(fromObservation("no-mail-host", Severity.CRITICAL,
+                                    ProbeStatus.DNS_NO_RECORDS, Category.NO_MAIL_SERVICE,
+                                    "No MX host has an address",
+                                    domain + " publishes " + plan.hosts().size() + " MX record(s), but none of their "
+                                            + "hosts has an A/AAAA record: " + failure.message() + ".",
+                                    Optional.empty(), Optional.of(SmtpPhase.DNS_ADDRESS)));
+                        }
                         return List.of(fromObservation("no-mail-host", Severity.CRITICAL,
                                 ProbeStatus.DNS_NO_RECORDS, Category.NO_MAIL_SERVICE,
                                 "Domain has neither MX nor address records",
@@ -153,12 +177,107 @@ public final class Rules {
         }
     }
 
+    /** Every resolver the probe was given (or found) was unreachable: the probe could not run, nothing is known. */
+    private static Finding resolverUnreachable(ProbeResult result, DnsFailure failure) {
+        return localFault("resolver-unreachable", "No DNS resolver could be reached from here",
+                "The probe could not ask any DNS question about " + result.target().domain() + ": " + failure.message()
+                        + ". Nothing is known yet about its mail servers; this is not a fault of the domain.",
+                "Check the resolver given with --resolver (address and port), or this machine's resolver configuration"
+                        + " (/etc/resolv.conf) and that a local firewall lets DNS queries out; then probe again.",
+                Optional.of(SmtpPhase.DNS_MX));
+    }
+
+    /**
+     * REFUSED comes from the resolver the probe asked, not from the domain: a recursive resolver that meets a broken
+     * domain answers SERVFAIL. A resolver that refuses will not serve this client (no recursion for it, or it is an
+     * authoritative server for other zones), which the local admin fixes.
+     */
+    private static Finding resolverRefused(ProbeResult result, DnsFailure failure) {
+        return localFault("resolver-refused", "The DNS resolver refused to answer",
+                "The resolver the probe asked refused the " + failure.type() + " query for " + failure.name()
+                        + " (REFUSED): it does not resolve names for this client. Nothing is known yet about "
+                        + result.target().domain() + "'s mail servers; this is not a fault of the domain.",
+                "Use a recursive resolver that serves this machine (--resolver, or /etc/resolv.conf); an authoritative"
+                        + " server of other zones, or a resolver whose access list excludes this address, refuses.",
+                Optional.of(SmtpPhase.DNS_MX));
+    }
+
+    /** A --server name that does not resolve: there is no MX set to fix, only the name the user gave. */
+    private Finding serverNameFailure(ProbeResult result, MxPlan plan, DnsFailure failure) {
+        String name = result.target().domain();
+        Optional<String> family = familyOnly(plan);
+        if (failure.kind() == DnsFailure.Kind.NXDOMAIN) {
+            return localFault("server-name-unresolved", "Server name does not resolve",
+                    "The server name " + name + " (given with --server) does not exist in DNS (NXDOMAIN), so there"
+                            + " is nothing to connect to.",
+                    "Check the spelling of the name given with --server, give its IP address instead, or add it to "
+                            + "the hosts file if it is an internal name.",
+                    Optional.of(SmtpPhase.DNS_ADDRESS));
+        }
+        if (failure.kind() == DnsFailure.Kind.NO_RECORDS) {
+            String detail = family.map(f -> "The server name " + name + " (given with --server) has no " + f
+                    + " address (" + (f.equals("IPv4") ? "A" : "AAAA") + " record), and the probe was limited to " + f
+                    + (f.equals("IPv4") ? " (-4)" : " (-6)") + ".")
+                    .orElse("The server name " + name + " (given with --server) exists but has no A or AAAA record.");
+            String remedy = family.map(f -> f.equals("IPv4") ? "Probe without -4 (or with -6) if the server has IPv6, "
+                    + "or add an A record for " + name + "." : "Probe without -6 (or with -4) if the server has IPv4, "
+                    + "or add an AAAA record for " + name + ".")
+                    .orElse("Check the name given with --server, or give its IP address instead.");
+            return localFault("server-name-unresolved", family.map(f -> "No " + f + " address for the server")
+                    .orElse("Server name has no address"), detail, remedy, Optional.of(SmtpPhase.DNS_ADDRESS));
+        }
+        Classification c = classifier.classify(failure.kind() == DnsFailure.Kind.TIMEOUT ? ProbeStatus.DNS_TIMEOUT
+                : ProbeStatus.DNS_SERVFAIL, SmtpPhase.DNS_ADDRESS);
+        return new Finding("dns-failure", Severity.CRITICAL, Category.DNS_FAILURE, Optional.of(c.code()),
+                Optional.empty(), "Server name could not be resolved",
+                "The address lookup of " + name + " (given with --server) failed (" + failure.kind().name() + "): "
+                        + failure.message() + ".",
+                "Retry later; if it persists, check the DNS of " + name + " or give the server's IP address instead.",
+                Actor.RECEIVING_ADMIN, Optional.empty(), Optional.of(SmtpPhase.DNS_ADDRESS), true);
+    }
+
+    /** MX hosts exist, but none has an address of the one family the probe was limited to (-4 or -6). */
+    private static Finding noAddressInFamily(MxPlan plan, String family) {
+        boolean v4 = family.equals("IPv4");
+        String names = plan.hosts().stream().map(MxHost::name).collect(Collectors.joining(", "));
+        return new Finding("mx-no-address-in-family", Severity.CRITICAL, Category.DNS_FAILURE, Optional.empty(),
+                Optional.empty(), "No " + family + " address for the MX",
+                plan.domain() + " publishes MX " + names + ", but " + (plan.hosts().size() == 1 ? "it has" : "none has")
+                        + " an " + family + " address (" + (v4 ? "A" : "AAAA") + " record), and the probe was limited to "
+                        + family + (v4 ? " (-4)" : " (-6)") + ". Senders that only have " + family
+                        + " cannot deliver to it.",
+                v4 ? "Use -6 (or no -4) to probe the MX over IPv6, or add an A record for " + names + "."
+                        : "Use -4 (or no -6) to probe the MX over IPv4, or add an AAAA record for " + names + ".",
+                Actor.RECEIVING_ADMIN, Optional.empty(), Optional.of(SmtpPhase.DNS_ADDRESS), true);
+    }
+
+    /**
+     * "IPv4" or "IPv6" when the address lookups were limited to one family (-4 or -6), as the hosts' failures record
+     * the record type asked; empty when both were asked.
+     */
+    private static Optional<String> familyOnly(MxPlan plan) {
+        List<String> types = plan.hosts().stream().flatMap(h -> h.addressFailure().stream()).map(DnsFailure::type)
+                .distinct().toList();
+        if (types.size() != 1) {
+            return Optional.empty();
+        }
+        return switch (types.get(0)) {
+            case "A" -> Optional.of("IPv4");
+            case "AAAA" -> Optional.of("IPv6");
+            default -> Optional.empty();
+        };
+    }
+
     List<Finding> mxHosts(ProbeResult result) {
-        if (result.dns().isEmpty()) {
-            return List.of();
+        if (result.dns().isEmpty() || result.target().kind() == ProbeTarget.Kind.SERVER) {
+            return List.of(); // a --server target has no MX set: mxPlan words its failure
         }
         List<Finding> out = new ArrayList<>();
+        Optional<String> family = familyOnly(result.dns().get());
         for (MxHost host : result.dns().get().hosts()) {
+            if (host.addressFailure().map(f -> f.kind() == DnsFailure.Kind.RESOLVER_UNREACHABLE).orElse(false)) {
+                continue; // the probe's own fault, reported once by mxPlan
+            }
             for (String problem : host.problems()) {
                 out.add(finding("mx-host-problem", Severity.WARNING, Category.DNS_FAILURE, Optional.empty(),
                         Optional.empty(), "MX record is misconfigured",
@@ -170,11 +289,17 @@ public final class Rules {
             if (host.addresses().isEmpty()) {
                 String why = host.addressFailure().map(f -> f.kind().name() + ": " + f.message())
                         .orElse("no A or AAAA record");
+                boolean familyLimited = family.isPresent()
+                        && host.addressFailure().map(f -> f.kind() == DnsFailure.Kind.NO_RECORDS).orElse(false);
                 out.add(finding("mx-host-unresolved", Severity.WARNING, Category.DNS_FAILURE, Optional.empty(),
-                        Optional.empty(), "MX host does not resolve",
+                        Optional.empty(), familyLimited ? "MX host has no " + family.get() + " address"
+                                : "MX host does not resolve",
                         "MX " + host.preference() + " " + host.name() + " has no usable address (" + why
-                                + "); senders skip it.",
-                        "Add A/AAAA records for " + host.name() + " or remove it from the MX set.",
+                                + (familyLimited ? "; the probe was limited to " + family.get() + ")"
+                                        + "; senders with only " + family.get() + " skip it." : "); senders skip it."),
+                        familyLimited ? "Probe with the other address family to check it, or add "
+                                + (family.get().equals("IPv4") ? "an A" : "an AAAA") + " record for " + host.name() + "."
+                                : "Add A/AAAA records for " + host.name() + " or remove it from the MX set.",
                         Actor.RECEIVING_ADMIN, Optional.of(host.name()), Optional.of(SmtpPhase.DNS_ADDRESS)));
             }
         }
@@ -354,7 +479,7 @@ public final class Rules {
     }
 
     private Finding replyFinding(SessionResult session, Step step, SmtpReply reply, boolean stoppedSession) {
-        Classification c = classifier.classify(reply);
+        Classification c = classifier.classify(reply, step.phase());
         String host = Observations.hostLabel(session);
         Severity severity;
         if (WIND_DOWN.contains(step.phase())) {
@@ -383,6 +508,9 @@ public final class Rules {
                 + (c.retryable() && reply.isTransientFailure() ? " (temporary; a sender would retry)" : "");
         Optional<String> enhanced = c.enhancedCode().isPresent() ? c.enhancedCode()
                 : reply.enhanced().map(Object::toString);
+        if (step.phase() == SmtpPhase.BANNER) {
+            return greetingRefusal(id, severity, c, reply, detail, enhanced, host);
+        }
         if (step.phase() == SmtpPhase.STARTTLS) {
             // Whatever the code's generic reading, a refused STARTTLS is a TLS failure on the receiving side.
             return finding(id, severity, Category.TLS_FAILURE, Optional.of(reply.code()), enhanced,
@@ -392,6 +520,40 @@ public final class Rules {
         }
         return finding(id, severity, c.category(), Optional.of(reply.code()), enhanced, c.title(),
                 detail, c.remedy(), c.actor(), Optional.of(host), Optional.of(step.phase()));
+    }
+
+    /** Categories that speak of a message, a sender or a recipient: none exists yet when the server greets. */
+    private static final Set<Category> ABOUT_A_TRANSACTION = EnumSet.of(Category.RECIPIENT_UNKNOWN,
+            Category.MAILBOX_FULL, Category.MAILBOX_DISABLED, Category.MESSAGE_TOO_LARGE, Category.SENDER_REJECTED,
+            Category.SENDER_UNAUTHENTICATED, Category.POLICY_REJECTED, Category.UNKNOWN);
+
+    /**
+     * A 4xx/5xx instead of the 220 greeting. At that point no sender, recipient or message exists, so words (and
+     * catalog defaults) about "the message" cannot apply: the server refuses this client, or all clients for now.
+     * A reading that names the client's own problem (a blocklist, reverse DNS, a rate limit) is kept.
+     */
+    private static Finding greetingRefusal(String id, Severity severity, Classification c, SmtpReply reply,
+            String detail, Optional<String> enhanced, String host) {
+        boolean temporary = reply.isTransientFailure();
+        if (!ABOUT_A_TRANSACTION.contains(c.category())) {
+            return finding(id, severity, c.category(), Optional.of(reply.code()), enhanced,
+                    "At the greeting: " + c.title(), detail, c.remedy(), c.actor(), Optional.of(host),
+                    Optional.of(SmtpPhase.BANNER));
+        }
+        String title = temporary ? "Server is not taking connections now (greeting refused)"
+                : "Server refuses this client at its greeting";
+        String remedy = temporary
+                ? "Nothing was offered yet, so this is about the connection, not a message: the server is busy, "
+                        + "shutting down or limiting connections. Retry later; if it lasts, check the sending IP's "
+                        + "reputation and connection rate."
+                : "Nothing was offered yet, so this is about the connecting client, not a message: check the sending "
+                        + "IP's reputation, blocklist entries and reverse DNS, and ask the receiving postmaster; if every"
+                        + " client gets this greeting, the host offers no SMTP service here (RFC 5321 section 3.1).";
+        return finding(id, severity, temporary ? Category.SERVER_ERROR : Category.POLICY_REJECTED,
+                Optional.of(reply.code()), enhanced, title,
+                detail + "; no sender, recipient or message had been offered yet", remedy,
+                temporary ? Actor.RECEIVING_ADMIN : Actor.SENDING_ADMIN, Optional.of(host),
+                Optional.of(SmtpPhase.BANNER));
     }
 
     // ---------------------------------------------------------------- TLS
@@ -881,6 +1043,12 @@ public final class Rules {
     // ---------------------------------------------------------------- posture
 
     List<Finding> posture(ProbeResult result) {
+        boolean noResolver = result.dns().flatMap(MxPlan::failure)
+                .map(f -> f.kind() == DnsFailure.Kind.RESOLVER_UNREACHABLE || f.kind() == DnsFailure.Kind.REFUSED)
+                .orElse(false);
+        if (noResolver) {
+            return List.of(); // every lookup failed for the same local reason, already reported once
+        }
         List<Finding> out = new ArrayList<>();
         for (PostureCheck check : result.posture()) {
             if (BlocklistRule.isBlocklistCheck(check)) {
@@ -905,7 +1073,8 @@ public final class Rules {
                 category = Category.DNS_FAILURE;
             } else {
                 category = switch (check.id()) {
-                    case "spf", "dmarc", "dkim", "ptr" -> Category.SENDER_UNAUTHENTICATED;
+                    case "spf", "dmarc", "dkim" -> Category.SENDER_UNAUTHENTICATED;
+                    case "ptr" -> Category.REVERSE_DNS;
                     case "mta-sts", "mta-sts-policy", "tls-rpt", "tlsa" -> Category.TLS_FAILURE;
                     default -> Category.DNS_FAILURE;
                 };
@@ -914,6 +1083,7 @@ public final class Rules {
             // SPF and DMARC speak for the domain's outgoing mail; the rest describe its receiving side.
             Actor actor = switch (check.id()) {
                 case "spf", "dmarc" -> Actor.SENDING_ADMIN;
+                case "ptr" -> Actor.IP_PROVIDER;
                 default -> Actor.RECEIVING_ADMIN;
             };
             out.add(finding("posture-" + check.id() + "-" + status, severity, category, Optional.empty(),
@@ -953,14 +1123,22 @@ public final class Rules {
             String title, String detail, Optional<String> host, Optional<SmtpPhase> phase) {
         Classification c = classifier.classify(status, phase.orElse(SmtpPhase.DNS_MX));
         Category category = c.category() == Category.UNKNOWN ? fallback : c.category();
-        return finding(id, severity, category, Optional.of(c.code()), c.enhancedCode(), title, detail, c.remedy(),
-                c.actor(), host, phase);
+        // No server sent this code: the catalog numbers what the probe observed, and the finding says so.
+        return new Finding(id, severity, category, Optional.of(c.code()), c.enhancedCode(), title, detail, c.remedy(),
+                c.actor(), host, phase, true);
     }
 
     private static Finding finding(String id, Severity severity, Category category, Optional<Integer> code,
             Optional<String> enhancedCode, String title, String detail, String remedy, Actor actor,
             Optional<String> host, Optional<SmtpPhase> phase) {
-        return new Finding(id, severity, category, code, enhancedCode, title, detail, remedy, actor, host, phase);
+        return new Finding(id, severity, category, code, enhancedCode, title, detail, remedy, actor, host, phase,
+                false);
+    }
+
+    /** A finding about the probe's own surroundings (resolver, arguments): it makes the verdict UNKNOWN. */
+    private static Finding localFault(String id, String title, String detail, String remedy, Optional<SmtpPhase> phase) {
+        return new Finding(id, Severity.CRITICAL, Category.LOCAL_ERROR, Optional.empty(), Optional.empty(), title,
+                detail, remedy, Actor.LOCAL_ADMIN, Optional.empty(), phase, true);
     }
 
     private static boolean replyIsAStep(SessionResult session, SmtpReply reply) {

@@ -7,7 +7,10 @@ import dev.smtpprobe.model.TransportSecurityOptions;
 import dev.smtpprobe.model.ErrorText;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -247,7 +250,7 @@ public final class DnsClient {
         String name = display(original);
         String typeName = Type.string(type);
         CompletableFuture<DnssecValidator.Exchange> sent = validate
-                ? dnssec.send(newQuery(current, type), q -> sendMessage(q, 0, 0, resolvers))
+                ? dnssec.send(newQuery(current, type), q -> sendMessage(q, 0, 0, resolvers, null))
                 : send(current, type, 0, 0).thenApply(m -> new DnssecValidator.Exchange(m, DnssecResult.NOT_VALIDATED));
         return sent.handle((exchange, error) -> {
             if (error != null) {
@@ -317,15 +320,16 @@ public final class DnsClient {
      * error moves to the next attempt; so does SERVFAIL or REFUSED when another resolver is left to ask.
      */
     private CompletableFuture<Message> send(Name qname, int type, int attempt, int resolverIndex) {
-        return sendMessage(newQuery(qname, type), attempt, resolverIndex, resolvers);
+        return sendMessage(newQuery(qname, type), attempt, resolverIndex, resolvers, null);
     }
 
     private static Message newQuery(Name qname, int type) {
         return Message.newQuery(org.xbill.DNS.Record.newRecord(qname, type, DClass.IN));
     }
 
+    /** {@code answered} is the last answer a resolver did give (SERVFAIL, REFUSED), if any. */
     private CompletableFuture<Message> sendMessage(Message query, int attempt, int resolverIndex,
-            List<SimpleResolver> resolvers) {
+            List<SimpleResolver> resolvers, Message answered) {
         SimpleResolver resolver = resolvers.get(resolverIndex % resolvers.size());
         CompletableFuture<Message> sent;
         try {
@@ -336,12 +340,17 @@ public final class DnsClient {
         return sent.handle((response, error) -> {
             boolean more = attempt < retries;
             if (error != null) {
-                return more ? sendMessage(query, attempt + 1, resolverIndex + 1, resolvers)
+                if (more) {
+                    return sendMessage(query, attempt + 1, resolverIndex + 1, resolvers, answered);
+                }
+                // A resolver that did answer (SERVFAIL, REFUSED) outranks a later one that could not be reached: the
+                // failure is then about the name, not about this machine's resolvers.
+                return answered != null ? CompletableFuture.completedFuture(answered)
                         : CompletableFuture.<Message>failedFuture(error);
             }
             int rcode = response.getRcode();
             if ((rcode == Rcode.SERVFAIL || rcode == Rcode.REFUSED) && more && resolvers.size() > 1) {
-                return sendMessage(query, attempt + 1, resolverIndex + 1, resolvers);
+                return sendMessage(query, attempt + 1, resolverIndex + 1, resolvers, response);
             }
             return CompletableFuture.completedFuture(response);
         }).thenCompose(Function.identity());
@@ -352,6 +361,15 @@ public final class DnsClient {
         if (error instanceof SocketTimeoutException || error instanceof TimeoutException) {
             return new DnsFailure(DnsFailure.Kind.TIMEOUT, name, type,
                     "no answer to " + type + " " + name + " in time (after retries)");
+        }
+        if (error instanceof PortUnreachableException || error instanceof ConnectException
+                || error instanceof NoRouteToHostException) {
+            // The resolver itself could not be reached: nothing is known about the name asked.
+            return new DnsFailure(DnsFailure.Kind.RESOLVER_UNREACHABLE, name, type,
+                    "no resolver could be reached to ask " + type + " " + name + " ("
+                            + (error instanceof PortUnreachableException ? "nothing listens on the resolver's port"
+                            : error instanceof ConnectException ? "the resolver refused the connection"
+                            : "no route to the resolver") + ")");
         }
         if (error instanceof IOException) {
             return new DnsFailure(DnsFailure.Kind.OTHER, name, type,
@@ -446,7 +464,7 @@ public final class DnsClient {
 
         @Override
         public java.util.concurrent.CompletionStage<Message> sendAsync(Message query) {
-            return sendMessage(query, 0, 0, validationResolvers);
+            return sendMessage(query, 0, 0, validationResolvers, null);
         }
 
         @Override

@@ -92,8 +92,9 @@ public final class MxResolver {
         // A temporary failure of any exchanger makes the whole answer temporary, so it is reported first.
         DnsFailure.Kind kind = hosts.stream()
                 .map(h -> h.addressFailure().map(DnsFailure::kind).orElse(DnsFailure.Kind.NO_RECORDS))
-                .filter(k -> k == DnsFailure.Kind.TIMEOUT || k == DnsFailure.Kind.SERVFAIL || k == DnsFailure.Kind.REFUSED)
-                .findFirst()
+                .filter(k -> k == DnsFailure.Kind.TIMEOUT || k == DnsFailure.Kind.SERVFAIL || k == DnsFailure.Kind.REFUSED
+                        || k == DnsFailure.Kind.RESOLVER_UNREACHABLE)
+                .min(java.util.Comparator.comparing((DnsFailure.Kind k) -> k != DnsFailure.Kind.RESOLVER_UNREACHABLE))
                 .orElse(DnsFailure.Kind.NO_RECORDS);
         List<String> why = hosts.stream()
                 .map(h -> h.name() + ": " + h.addressFailure().map(DnsFailure::message)

@@ -22,6 +22,11 @@ public record DnsFailure(Kind kind, String name, String type, String message) {
         REFUSED,
         /** No answer in time, after retries. */
         TIMEOUT,
+        /**
+         * No resolver could even be asked: every one was unreachable from here (ICMP port unreachable, TCP connection
+         * refused, no route). A fault of the machine running the lookup, not of the name asked.
+         */
+        RESOLVER_UNREACHABLE,
         /** Any other failure: a malformed answer, a network error. */
         OTHER
     }

@@ -133,6 +133,16 @@ public final class DomainProber {
         int port = target.port();
         BlocklistChecker blocklists = new BlocklistChecker(dns);
 
+        Optional<InetAddress> addressLiteral = target.kind() == ProbeTarget.Kind.ADDRESS
+                ? ipLiteral(target.domain()) : Optional.empty();
+        if (addressLiteral.isPresent()) {
+            // alice@[192.0.2.1] (RFC 5321 section 4.1.3): the literal names the host to dial; there is no domain
+            // whose MX or posture could be asked.
+            MxHost h = new MxHost(0, target.domain(), List.of(addressLiteral.get()), Optional.<DnsFailure>empty(),
+                    List.<String>of());
+            return walk(request, List.of(h), port).thenApply(done -> new ProbeResult(target, startedAt,
+                    Duration.ofNanos(System.nanoTime() - start), Optional.empty(), done, List.of(), request.allMx()));
+        }
         if (target.kind() == ProbeTarget.Kind.SERVER) {
             Optional<InetAddress> literal = ipLiteral(target.domain());
             List<InetAddress> fromHostsFile = literal.isPresent() ? List.of()
@@ -188,8 +198,11 @@ public final class DomainProber {
             CompletableFuture<List<PostureCheck>> checks = domainChecks.thenCombine(hostChecks, DomainProber::concat);
             return CompletableFuture.allOf(walked, checks, sender, mxDnssec, mtaSts, tlsaLookups).thenApply(v -> {
                 List<SessionResult> done = walked.join();
-                // A domain that does not exist has no posture to speak of: its missing SPF or DMARC is noise.
-                boolean nxdomain = plan.failure().map(f -> f.kind() == DnsFailure.Kind.NXDOMAIN).orElse(false);
+                // A domain that does not exist has no posture to speak of: its missing SPF or DMARC is noise. Nor
+                // does one no resolver would answer for: every check failed for that same local reason.
+                boolean nxdomain = plan.failure().map(f -> f.kind() == DnsFailure.Kind.NXDOMAIN
+                        || f.kind() == DnsFailure.Kind.RESOLVER_UNREACHABLE || f.kind() == DnsFailure.Kind.REFUSED)
+                        .orElse(false);
                 List<PostureCheck> all = new ArrayList<>(nxdomain ? List.of() : checks.join());
                 if (request.posture()) {
                     all.addAll(heloNameChecks(done, checks.join()));

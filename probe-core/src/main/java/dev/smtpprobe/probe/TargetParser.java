@@ -68,6 +68,7 @@ public final class TargetParser {
         } else if (s.indexOf(':') != s.lastIndexOf(':')) {
             host = s; // bare IPv6 literal without a port
             requireIpv6(host, s);
+            refusePortLikeTail(s);
         } else if (s.contains(":")) {
             host = s.substring(0, s.indexOf(':'));
             port = parsePort(s.substring(s.indexOf(':') + 1));
@@ -103,7 +104,8 @@ public final class TargetParser {
         }
         String asciiDomain;
         if (domain.startsWith("[") && domain.endsWith("]")) {
-            asciiDomain = addressLiteral(domain, what); // RFC 5321 section 4.1.3
+            requireAddressLiteral(domain, what, s);
+            asciiDomain = domain; // address literal, RFC 5321 section 4.1.3: dialled directly, never an MX name
         } else {
             asciiDomain = parseDomain(domain, what + " domain");
         }
@@ -211,6 +213,51 @@ public final class TargetParser {
     private static void requireIpv6(String host, String input) {
         if (!host.matches("[0-9A-Fa-f:.]+") || !host.contains(":")) {
             throw new IllegalArgumentException("server '" + input + "': '" + host + "' is not an IPv6 address");
+        }
+    }
+
+    /**
+     * "::1:2537" is a valid IPv6 address, but far more often a user's "::1 port 2537": when the last group is decimal
+     * and what precedes it is itself an address, the input is ambiguous, so it is refused with both readings spelled
+     * out. (RFC 5952 section 6: a port beside an IPv6 address goes after brackets.)
+     */
+    private static void refusePortLikeTail(String input) {
+        int last = input.lastIndexOf(':');
+        String tail = input.substring(last + 1);
+        String head = input.substring(0, last);
+        if (!tail.matches("\\d{2,5}") || head.isEmpty() || head.endsWith(":") && !head.endsWith("::")
+                || !isIpv6Literal(head)) {
+            return;
+        }
+        throw new IllegalArgumentException("server '" + input + "' is ambiguous: an IPv6 address with a port needs"
+                + " brackets; write [" + head + "]:" + tail + " for port " + tail + ", or [" + input
+                + "] for the address alone");
+    }
+
+    private static boolean isIpv6Literal(String text) {
+        if (!text.matches("[0-9A-Fa-f:.]+") || !text.contains(":")) {
+            return false;
+        }
+        try {
+            // A string with ':' is parsed as an IPv6 literal and never looked up in DNS.
+            return java.net.InetAddress.getByName(text) instanceof java.net.Inet6Address;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** RFC 5321 section 4.1.3 address literals: [192.0.2.1], [IPv6:2001:db8::1] (and, leniently, [2001:db8::1]). */
+    private static void requireAddressLiteral(String literal, String what, String input) {
+        String inner = literal.substring(1, literal.length() - 1);
+        if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) {
+            inner = inner.substring(5);
+        }
+        boolean ok = IPV4.matcher(inner).matches()
+                ? java.util.Arrays.stream(inner.split("\\.")).allMatch(p -> Integer.parseInt(p) <= 255)
+                : isIpv6Literal(inner);
+        if (!ok) {
+            throw new IllegalArgumentException(what + " '" + input + "': " + literal
+                    + " is not an address literal (RFC 5321 section 4.1.3: [192.0.2.1] or [IPv6:2001:db8::1])");
         }
     }
 

@@ -135,7 +135,11 @@ public final class JsonReport {
         n.put("id", f.id());
         n.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
         n.put("category", f.category().id());
-        n.put("code", f.code().orElse(null));
+        // "code" is only ever a server's reply code; what the probe observed itself carries the catalog's number
+        // in catalogCode alone, with codeSource "probe", so no script mistakes a 111 or 449 for a reply.
+        n.put("code", f.replyCode().orElse(null));
+        n.put("catalogCode", f.code().orElse(null));
+        n.put("codeSource", f.code().isEmpty() ? null : f.observed() ? "probe" : "server");
         n.put("enhancedCode", f.enhancedCode().orElse(null));
         n.put("title", f.title());
         n.put("detail", f.detail());
@@ -277,7 +281,7 @@ public final class JsonReport {
         n.put("phase", step.phase().id());
         n.put("command", step.command().map(Redaction::command).orElse(null));
         n.set("reply", orNull(step.reply().map(JsonReport::reply)));
-        Optional<Classification> c = step.reply().flatMap(this::classify);
+        Optional<Classification> c = step.reply().flatMap(r -> classify(r, step.phase()));
         n.put("catalogCode", c.map(Classification::code).orElse(null));
         n.put("category", c.map(x -> x.category().id()).orElse(null));
         n.put("title", c.map(Classification::title).orElse(null));
@@ -285,12 +289,12 @@ public final class JsonReport {
         return n;
     }
 
-    private Optional<Classification> classify(SmtpReply reply) {
+    private Optional<Classification> classify(SmtpReply reply, SmtpPhase phase) {
         if (classifier == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(classifier.classify(reply));
+            return Optional.of(classifier.classify(reply, phase));
         } catch (RuntimeException e) {
             // A report must never fail for want of a catalog entry.
             return Optional.empty();

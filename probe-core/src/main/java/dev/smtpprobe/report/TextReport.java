@@ -7,6 +7,7 @@ import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.catalog.Classification;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.diagnosis.Diagnosis;
+import dev.smtpprobe.diagnosis.DiagnosisEngine;
 import dev.smtpprobe.diagnosis.Finding;
 import dev.smtpprobe.diagnosis.Observations;
 import dev.smtpprobe.diagnosis.Severity;
@@ -167,7 +168,7 @@ public final class TextReport {
             for (Step step : s.steps()) {
                 String command = step.command().map(Redaction::command).orElse("");
                 String reply = step.reply().map(r -> r.code() + r.enhanced().map(e -> " " + e).orElse("")).orElse("-");
-                String meaning = step.reply().flatMap(this::classify).map(Classification::title)
+                String meaning = step.reply().flatMap(r -> classify(r, step.phase())).map(Classification::title)
                         .orElse(step.reply().isEmpty() ? "" : "");
                 String row = String.format(Locale.ROOT, "  %-13s %-34s %-11s %-28s %6d", step.phase().id(),
                         fit(command, 34), fit(reply, 11), fit(meaning, 28), Timings.millis(step.elapsed()));
@@ -292,8 +293,7 @@ public final class TextReport {
         for (Finding f : findings) {
             String sev = String.format(Locale.ROOT, "%-8s", f.severity().name());
             out.append("  ").append(paint(severityColor(f.severity()), sev)).append(' ').append(Printable.escape(f.title()));
-            f.code().ifPresent(c -> out.append(" (").append(c)
-                    .append(f.enhancedCode().map(e -> " " + e).orElse("")).append(')'));
+            out.append(DiagnosisEngine.codeNote(f));
             out.append("  [").append(f.id()).append("]\n");
             wrap(out, "           ", f.detail());
             wrap(out, "           Fix: ", f.remedy() + " (" + f.actor().id() + ")");
@@ -316,12 +316,12 @@ public final class TextReport {
         }
     }
 
-    private Optional<Classification> classify(SmtpReply reply) {
+    private Optional<Classification> classify(SmtpReply reply, SmtpPhase phase) {
         if (classifier == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(classifier.classify(reply));
+            return Optional.of(classifier.classify(reply, phase));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -5,7 +5,7 @@ public final class ToolInfo {
     public static final String NAME = "smtp-probe";
 
     /** Bumped when a key is renamed or removed or its meaning changes; adding keys does not bump it. */
-    public static final String SCHEMA_VERSION = "1";
+    public static final String SCHEMA_VERSION = "2";
 
     private ToolInfo() {
     }

@@ -132,7 +132,8 @@ class CatalogCoverageTest {
         assertThat(classifier.classify(ProbeStatus.CONNECT_TIMEOUT, SmtpPhase.CONNECT).category()).isEqualTo(Category.TIMEOUT);
         assertThat(classifier.classify(ProbeStatus.TIMEOUT, SmtpPhase.BANNER).category()).isEqualTo(Category.TIMEOUT);
         assertThat(classifier.classify(ProbeStatus.TIMEOUT, SmtpPhase.RCPT).category()).isEqualTo(Category.TIMEOUT);
-        assertThat(classifier.classify(ProbeStatus.UNREACHABLE, SmtpPhase.CONNECT).code()).isEqualTo(111);
+        assertThat(classifier.classify(ProbeStatus.UNREACHABLE, SmtpPhase.CONNECT).code()).isEqualTo(113);
+        assertThat(classifier.classify(ProbeStatus.CONNECTION_REFUSED, SmtpPhase.CONNECT).code()).isEqualTo(111);
         assertThat(classifier.classify(ProbeStatus.DNS_TIMEOUT, SmtpPhase.DNS_MX).code()).isEqualTo(449);
         assertThat(classifier.classify(ProbeStatus.DNS_NXDOMAIN, SmtpPhase.DNS_MX).code()).isEqualTo(512);
         assertThat(classifier.classify(ProbeStatus.DNS_NO_RECORDS, SmtpPhase.DNS_MX).category())

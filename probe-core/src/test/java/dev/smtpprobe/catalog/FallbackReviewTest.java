@@ -65,7 +65,7 @@ class FallbackReviewTest {
             534 5.7.9                   | auth-failed
             530 5.7.11                  | encryption-required
             550 5.7.23                  | sender-unauthenticated
-            550 5.7.25                  | sender-unauthenticated
+            550 5.7.25                  | reverse-dns
             550 5.7.26                  | sender-unauthenticated
             # Codes that providers re-use with another meaning: vague, read by their common meaning.
             550 5.1.10                  | recipient-unknown

@@ -67,6 +67,19 @@ class RealWorldRepliesTest {
     }
 
     @Test
+    void aReplyThatAppearsTwiceCarriesOneLabel() throws IOException {
+        // A batch scored before tuning must hold replies the table has not seen; where an older batch repeats a
+        // reply, the two rows must at least agree, or the table contradicts itself.
+        java.util.Map<String, Row> first = new java.util.HashMap<>();
+        for (Row r : rows()) {
+            Row earlier = first.putIfAbsent(r.reply().strip(), r);
+            if (earlier != null) {
+                assertThat(r.category()).as("%s repeats %s", r, earlier).isEqualTo(earlier.category());
+            }
+        }
+    }
+
+    @Test
     void agreementOnTheWholeCorpusIsReported() throws IOException {
         List<Row> rows = rows();
         long agree = rows.stream()

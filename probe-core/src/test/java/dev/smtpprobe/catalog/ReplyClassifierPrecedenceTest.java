@@ -31,7 +31,7 @@ class ReplyClassifierPrecedenceTest {
         assertThat(classifier.classify("554 5.7.1 Your message failed our antispam checks; make sure your reverse DNS is correct")
                 .category()).isEqualTo(Category.POLICY_REJECTED);
         assertThat(classifier.classify("550 5.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1]")
-                .category()).isEqualTo(Category.SENDER_UNAUTHENTICATED);
+                .category()).isEqualTo(Category.REVERSE_DNS);
     }
 
     @Test

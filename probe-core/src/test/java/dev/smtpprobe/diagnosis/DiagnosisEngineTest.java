@@ -423,4 +423,55 @@ class DiagnosisEngineTest {
         assertThat(d.findings()).allSatisfy(f -> assertThat(f.title()).isNotBlank());
         assertThat(d.findings()).allSatisfy(f -> assertThat(f.remedy()).isNotBlank());
     }
+
+    @Test
+    void aResolverThatCannotBeReachedMakesTheVerdictUnknownWithOneLocalFinding() {
+        Diagnosis d = engine.diagnose(probe(domain("example.com"), failedPlan("example.com",
+                DnsFailure.Kind.RESOLVER_UNREACHABLE)));
+
+        assertThat(d.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(d.findings()).hasSize(1);
+        Finding f = d.findings().get(0);
+        assertThat(f.id()).isEqualTo("resolver-unreachable");
+        assertThat(f.category()).isEqualTo(Category.LOCAL_ERROR);
+        assertThat(f.actor()).isEqualTo(Actor.LOCAL_ADMIN);
+        assertThat(f.replyCode()).isEmpty();
+        assertThat(f.remedy()).contains("--resolver").doesNotContain("domain's owner");
+    }
+
+    @Test
+    void theDomainsServersFailingStaysCriticalAndItsCodeIsMarkedObserved() {
+        Diagnosis d = engine.diagnose(probe(domain("example.com"), failedPlan("example.com", DnsFailure.Kind.SERVFAIL)));
+
+        assertThat(d.verdict()).isEqualTo(Verdict.CRITICAL);
+        Finding f = d.findings().get(0);
+        assertThat(f.observed()).isTrue();
+        assertThat(f.code()).contains(449);
+        assertThat(f.replyCode()).isEmpty();
+        assertThat(d.summary()).contains("(no server reply; catalog 449)").doesNotContain("(449)");
+    }
+
+    @Test
+    void anUnknownAddressInAnswerToMailFromIsAboutTheSender() {
+        SmtpReply noSuchUser = SmtpReply.of(550, "5.1.1 <probe@example.net>: no such user here");
+        Diagnosis d = engine.diagnose(probe(address("bob@example.com"), ONE_MX,
+                session("mx1.example.com", "192.0.2.1").opening()
+                        .step(SmtpPhase.MAIL, "MAIL FROM:<probe@example.net>", noSuchUser).quit()
+                        .failed(ProbeStatus.REJECTED, SmtpPhase.MAIL, noSuchUser).build()));
+
+        assertThat(only(d, "mail-rejected").category()).isEqualTo(Category.SENDER_REJECTED);
+    }
+
+    @Test
+    void aRefusalAtTheGreetingSpeaksOfTheClientNotOfAMessage() {
+        SmtpReply refused = SmtpReply.of(554, "mx1.example.com ESMTP not accepting messages");
+        Diagnosis d = engine.diagnose(probe(address("bob@example.com"), ONE_MX,
+                session("mx1.example.com", "192.0.2.1").step(SmtpPhase.BANNER, null, refused).quit()
+                        .failed(ProbeStatus.REJECTED, SmtpPhase.BANNER, refused).build()));
+
+        Finding f = only(d, "banner-rejected");
+        assertThat(f.title()).isEqualTo("Server refuses this client at its greeting");
+        assertThat(f.detail()).contains("no sender, recipient or message had been offered yet");
+        assertThat(f.category()).isEqualTo(Category.POLICY_REJECTED);
+    }
 }

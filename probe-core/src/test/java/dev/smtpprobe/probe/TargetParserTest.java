@@ -73,4 +73,27 @@ class TargetParserTest {
         assertThatThrownBy(() -> TargetParser.parseMailTarget("127.0.0.1:25", 25))
                 .hasMessageContaining("--server");
     }
+
+    @Test
+    void anUnbracketedIpv6AddressWithAPortLikeTailIsRefusedWithBothReadings() {
+        assertThatThrownBy(() -> TargetParser.parseServer("::1:2537", 25))
+                .hasMessageContaining("ambiguous").hasMessageContaining("[::1]:2537").hasMessageContaining("[::1:2537]");
+        assertThatThrownBy(() -> TargetParser.parseServer("2001:db8::1:587", 25)).hasMessageContaining("[2001:db8::1]:587");
+        // Unambiguous forms still parse: bracketed with a port, bracketed alone, and a tail that is not port-like.
+        assertThat(TargetParser.parseServer("[::1]:2537", 25).port()).isEqualTo(2537);
+        assertThat(TargetParser.parseServer("[::1:2537]", 25).domain()).isEqualTo("::1:2537");
+        assertThat(TargetParser.parseServer("2001:db8::25", 25).domain()).isEqualTo("2001:db8::25");
+        assertThat(TargetParser.parseServer("2001:db8::a", 25).domain()).isEqualTo("2001:db8::a");
+    }
+
+    @Test
+    void anAddressLiteralIsCheckedAndKeptAsTheDomain() {
+        assertThat(TargetParser.parseMailTarget("alice@[127.0.0.1]", 25).domain()).isEqualTo("[127.0.0.1]");
+        assertThat(TargetParser.parseMailTarget("alice@[IPv6:2001:db8::1]", 25).domain())
+                .isEqualTo("[IPv6:2001:db8::1]");
+        assertThatThrownBy(() -> TargetParser.parseMailTarget("alice@[300.1.1.1]", 25))
+                .hasMessageContaining("not an address literal");
+        assertThatThrownBy(() -> TargetParser.parseMailbox("bob@[mail.example.com]", "--rcpt"))
+                .hasMessageContaining("not an address literal");
+    }
 }

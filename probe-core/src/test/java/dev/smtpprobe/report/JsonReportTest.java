@@ -85,7 +85,7 @@ class JsonReportTest {
         assertThat(json.at("/authenticated").asBoolean()).isTrue();
         assertThat(json.at("/timings/totalMillis").asLong()).isEqualTo(420);
         assertThat(json.at("/timings/perPhase/banner").asLong()).isEqualTo(12);
-        assertThat(json.at("/schemaVersion").asText()).isEqualTo("1");
+        assertThat(json.at("/schemaVersion").asText()).isEqualTo("2");
         assertThat(json.at("/tool/name").asText()).isEqualTo("smtp-probe");
         assertThat(json.at("/hosts/0").has("transcript")).isFalse();
     }
@@ -108,7 +108,9 @@ class JsonReportTest {
         assertThat(f.get("id").asText()).isEqualTo("connection-refused");
         assertThat(f.get("severity").asText()).isEqualTo("warning");
         assertThat(f.get("category").asText()).isEqualTo("connection-failed");
-        assertThat(f.get("code").asInt()).isEqualTo(111);
+        assertThat(f.get("code").isNull()).as("no server sent a code").isTrue();
+        assertThat(f.get("catalogCode").asInt()).isEqualTo(111);
+        assertThat(f.get("codeSource").asText()).isEqualTo("probe");
         assertThat(f.get("host").asText()).isEqualTo("mx2.example.com [192.0.2.2]");
         assertThat(f.get("phase").asText()).isEqualTo("connect");
         assertThat(f.get("actor").asText()).isNotBlank();
