@@ -315,6 +315,9 @@ public final class ProbeCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--trust-anchor: " + problem);
                 });
             }
+            if (metricsFile != null) {
+                MetricsFiles.checkWritable(metricsFile);
+            }
             if (certCritDays < 0 || certWarnDays < certCritDays || certWarnDays > 3650) {
                 throw new IllegalArgumentException("--cert-crit-days and --cert-warn-days need 0 <= crit <= warn <= 3650");
             }

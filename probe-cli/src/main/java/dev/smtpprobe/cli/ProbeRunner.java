@@ -99,11 +99,7 @@ final class ProbeRunner {
 
     private static void writeMetrics(PrometheusMeterRegistry registry, Path file, PrintWriter err) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Path tmp = Files.createTempFile(dir, ".smtp-probe-metrics", ".tmp");
-            Files.writeString(tmp, registry.scrape(), StandardCharsets.UTF_8);
-            // Atomic so a scraper never reads a half-written file.
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            MetricsFiles.write(file, registry.scrape());
         } catch (IOException | RuntimeException e) {
             err.println("smtp-probe: could not write --metrics-file " + file + ": " + SmtpProbeCommand.oneLine(e.getMessage()));
         }

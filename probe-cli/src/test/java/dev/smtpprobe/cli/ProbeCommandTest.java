@@ -203,7 +203,27 @@ class ProbeCommandTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).isEmpty();
-        assertThat(Files.readString(metrics)).contains("smtp_probe_phase_seconds_count{").contains("phase=\"rcpt\"");
+        assertThat(Files.readString(metrics)).contains("smtp_probe_phase_seconds_count{").contains("phase=\"rcpt\"")
+                .contains("family=\"ipv4\"").contains("smtp_probe_verdict ");
+        // node_exporter reads the file as another user.
+        assertThat(java.nio.file.Files.getPosixFilePermissions(metrics))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (var leftovers = Files.list(dir)) {
+            assertThat(leftovers.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void aMetricsFileThatIsADirectoryOrInAMissingDirectoryFailsBeforeProbing() {
+        CliRun intoDir = run(serverArgs("--rcpt", "bob@example.test", "--metrics-file", dir.toString()));
+        CliRun missing = run(serverArgs("--rcpt", "bob@example.test", "--metrics-file",
+                dir.resolve("no-such-dir/probe.prom").toString()));
+
+        assertThat(intoDir.exitCode()).isEqualTo(3);
+        assertThat(intoDir.err().strip()).contains("is a directory").doesNotContain("\n");
+        assertThat(missing.exitCode()).isEqualTo(3);
+        assertThat(missing.err().strip()).contains("does not exist").doesNotContain("\n");
+        assertThat(server.commandCount()).isZero();
     }
 
     private RecordedCommand takeUntil(String verb) {
