@@ -9,6 +9,7 @@ import dev.smtpprobe.metrics.MetricsEventListener;
 import dev.smtpprobe.metrics.ProbeMetricsBinder;
 import dev.smtpprobe.model.ProbeRequest;
 import dev.smtpprobe.model.ProbeResult;
+import dev.smtpprobe.report.HtmlReport;
 import dev.smtpprobe.report.JsonReport;
 import dev.smtpprobe.report.NagiosReport;
 import dev.smtpprobe.report.ReportOptions;
@@ -80,6 +81,7 @@ final class ProbeRunner {
                 case text -> new TextReport(classifier, reportOptions).render(result, diagnosis);
                 case json -> new JsonReport(classifier, reportOptions).render(result, diagnosis);
                 case nagios -> new NagiosReport(reportOptions).render(result, diagnosis);
+                case html -> new HtmlReport(classifier, reportOptions).render(result, diagnosis);
             };
             out.print(text.endsWith("\n") ? text : text + "\n");
             out.flush();
@@ -91,7 +93,7 @@ final class ProbeRunner {
         return ReportOptions.DEFAULTS.withTranscript(o.transcript()).withColor(o.color());
     }
 
-    private static Duration upperBound(ProbeRequest request) {
+    static Duration upperBound(ProbeRequest request) {
         // Each session has its own overall deadline; failover may walk a few hosts, and DNS comes first.
         return request.session().timeouts().overall().multipliedBy(8)
                 .plus(request.dnsTimeout().multipliedBy(8L * (request.dnsRetries() + 1))).plus(SAFETY_MARGIN);

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 ExplainCommand.class,
                 CatalogCommand.class,
+                ServeCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },
         footer = {"",

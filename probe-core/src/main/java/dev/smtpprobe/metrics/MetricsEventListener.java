@@ -96,7 +96,15 @@ public final class MetricsEventListener extends ProbeEventListener {
 
     /** This listener with {@code target=name} on every meter; the meters and in-flight count are shared. */
     public MetricsEventListener forTarget(String name) {
-        return new MetricsEventListener(shared, extraTags.and(ProbeMeters.TAG_TARGET, name));
+        return forTags(Tags.of(ProbeMeters.TAG_TARGET, name));
+    }
+
+    /**
+     * This listener with more constant tags (a serve target's name and labels); the meters and in-flight count are
+     * shared. The caller keeps the values bounded, and gives every listener of one registry the same tag keys.
+     */
+    public MetricsEventListener forTags(Iterable<io.micrometer.core.instrument.Tag> tags) {
+        return new MetricsEventListener(shared, extraTags.and(tags));
     }
 
     @Override
