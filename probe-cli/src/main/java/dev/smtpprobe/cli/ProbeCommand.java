@@ -1,5 +1,10 @@
 package dev.smtpprobe.cli;
 
+import dev.smtpprobe.diagnosis.TimeThresholds;
+import dev.smtpprobe.model.SmtpPhase;
+import java.util.EnumMap;
+import java.util.Map;
+
 import dev.smtpprobe.model.AddressFamily;
 import dev.smtpprobe.model.Credential;
 import dev.smtpprobe.model.ExtensionUse;
@@ -166,6 +171,15 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"--cert-crit-days"}, paramLabel = "DAYS", defaultValue = "3",
             description = "A certificate expiring sooner is critical (default: ${DEFAULT-VALUE}).")
     int certCritDays;
+
+    @Option(names = {"--warn-time"}, paramLabel = "[PHASE=]SECONDS",
+            description = {"A probe slower than SECONDS is a warning, as check_smtp -w; with PHASE= (connect, banner, ehlo,",
+                    "tls_handshake, mail, rcpt, ...) a phase of the session the verdict rests on. Repeatable."})
+    List<String> warnTimes = new ArrayList<>();
+
+    @Option(names = {"--crit-time"}, paramLabel = "[PHASE=]SECONDS",
+            description = "As --warn-time, but critical (check_smtp -c). Repeatable.")
+    List<String> critTimes = new ArrayList<>();
 
     /** Test and demo hook: the demo's MTA-STS policy host listens on an ephemeral port, not 443. */
     @Option(names = {"--mta-sts-port-for-testing"}, hidden = true, paramLabel = "PORT")
@@ -370,9 +384,62 @@ public final class ProbeCommand implements Callable<Integer> {
                         ZonedDateTime.now(), headers, body(), size == null ? OptionalLong.empty() : OptionalLong.of(size));
                 request = request.toBuilder().message(message.content()).build();
             }
-            return new ProbeOptions(request, transcript, format, color(), quiet, verbose, metricsFile);
+            return new ProbeOptions(request, transcript, format, color(), quiet, verbose, metricsFile,
+                    thresholds(warnTimes, critTimes));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+    }
+
+    /** --warn-time and --crit-time: SECONDS for the whole probe, PHASE=SECONDS for one phase; warn below crit. */
+    static TimeThresholds thresholds(List<String> warn, List<String> crit) {
+        Optional<Duration> warnTotal = Optional.empty();
+        Optional<Duration> critTotal = Optional.empty();
+        Map<SmtpPhase, Duration> warnPhase = new EnumMap<>(SmtpPhase.class);
+        Map<SmtpPhase, Duration> critPhase = new EnumMap<>(SmtpPhase.class);
+        for (int pass = 0; pass < 2; pass++) {
+            String option = pass == 0 ? "--warn-time" : "--crit-time";
+            for (String v : pass == 0 ? warn : crit) {
+                int eq = v.indexOf('=');
+                Duration d = timeValue(option, eq < 0 ? v : v.substring(eq + 1));
+                if (eq < 0) {
+                    if (pass == 0) {
+                        warnTotal = Optional.of(d);
+                    } else {
+                        critTotal = Optional.of(d);
+                    }
+                } else {
+                    String name = v.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+                    SmtpPhase phase = java.util.Arrays.stream(SmtpPhase.values()).filter(p -> p.id().equals(name))
+                            .findFirst().orElseThrow(() -> new IllegalArgumentException(option + " " + v
+                                    + ": no phase '" + name + "' (connect, banner, ehlo, starttls, tls_handshake, "
+                                    + "ehlo_tls, auth, mail, rcpt, data, quit)"));
+                    (pass == 0 ? warnPhase : critPhase).put(phase, d);
+                }
+            }
+        }
+        if (warnTotal.isPresent() && critTotal.isPresent() && warnTotal.get().compareTo(critTotal.get()) > 0) {
+            throw new IllegalArgumentException("--warn-time must not exceed --crit-time");
+        }
+        for (Map.Entry<SmtpPhase, Duration> e : warnPhase.entrySet()) {
+            Duration c = critPhase.get(e.getKey());
+            if (c != null && e.getValue().compareTo(c) > 0) {
+                throw new IllegalArgumentException("--warn-time " + e.getKey().id() + " must not exceed --crit-time "
+                        + e.getKey().id());
+            }
+        }
+        return new TimeThresholds(warnTotal, critTotal, warnPhase, critPhase);
+    }
+
+    private static Duration timeValue(String option, String text) {
+        try {
+            double seconds = Double.parseDouble(text.strip());
+            if (!(seconds > 0) || seconds > 3600) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofNanos((long) (seconds * 1e9));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " wants seconds between 0 and 3600, such as 2.5, not '" + text + "'");
         }
     }
 

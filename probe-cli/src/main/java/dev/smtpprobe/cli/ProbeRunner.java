@@ -5,6 +5,7 @@ import dev.smtpprobe.SmtpProber;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.diagnosis.Diagnosis;
 import dev.smtpprobe.diagnosis.DiagnosisEngine;
+import dev.smtpprobe.diagnosis.TimeThresholds;
 import dev.smtpprobe.metrics.MetricsEventListener;
 import dev.smtpprobe.metrics.ProbeMetricsBinder;
 import dev.smtpprobe.model.ProbeRequest;
@@ -65,7 +66,7 @@ final class ProbeRunner {
             err.println("smtp-probe: internal error: the probe did not finish: " + SmtpProbeCommand.oneLine(String.valueOf(e)));
             return SmtpProbeCommand.EXIT_UNKNOWN;
         }
-        int exit = print(result, options.format(), reportOptions(options), options.quiet(), out);
+        int exit = print(result, options.format(), reportOptions(options), options.thresholds(), options.quiet(), out);
         if (registry != null) {
             writeMetrics(registry, options.metricsFile(), err);
         }
@@ -74,13 +75,18 @@ final class ProbeRunner {
 
     /** Diagnoses and renders; shared with the demo. Returns the verdict's exit code. */
     static int print(ProbeResult result, OutputFormat format, ReportOptions reportOptions, boolean quiet, PrintWriter out) {
+        return print(result, format, reportOptions, TimeThresholds.NONE, quiet, out);
+    }
+
+    static int print(ProbeResult result, OutputFormat format, ReportOptions reportOptions, TimeThresholds thresholds,
+            boolean quiet, PrintWriter out) {
         ReplyClassifier classifier = ReplyClassifier.standard();
-        Diagnosis diagnosis = new DiagnosisEngine(classifier).diagnose(result);
+        Diagnosis diagnosis = thresholds.apply(result, new DiagnosisEngine(classifier).diagnose(result));
         if (!quiet) {
             String text = switch (format) {
                 case text -> new TextReport(classifier, reportOptions).render(result, diagnosis);
                 case json -> new JsonReport(classifier, reportOptions).render(result, diagnosis);
-                case nagios -> new NagiosReport(reportOptions).render(result, diagnosis);
+                case nagios -> new NagiosReport(reportOptions, thresholds).render(result, diagnosis);
                 case html -> new HtmlReport(classifier, reportOptions).render(result, diagnosis);
             };
             out.print(text.endsWith("\n") ? text : text + "\n");

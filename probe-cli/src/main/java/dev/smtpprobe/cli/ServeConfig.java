@@ -76,7 +76,10 @@ record ServeConfig(
      * @param request the validated request, built once at load time
      */
     record Target(String name, String spec, boolean server, String module, Schedule schedule, Map<String, String> labels,
-            ProbeRequest request, int line) {
+            ProbeOptions options, int line) {
+        ProbeRequest request() {
+            return options.request();
+        }
     }
 
     /** Either every {@code interval}, or at a cron expression's times. */
@@ -317,9 +320,9 @@ record ServeConfig(
                     labels.put(e.getKey(), scalar(e.getValue(), lp));
                 }
             }
-            ProbeRequest request;
+            ProbeOptions request;
             try {
-                request = request(module, spec, hasServer);
+                request = options(module, spec, hasServer);
             } catch (IllegalArgumentException e) {
                 throw error(path, "target '" + name + "' with module '" + moduleName + "': "
                         + SmtpProbeCommand.oneLine(e.getMessage()));
@@ -401,6 +404,10 @@ record ServeConfig(
 
     /** Builds a request the way {@code smtp-probe probe} would from the module's options and the target. */
     static ProbeRequest request(Module module, String spec, boolean server) {
+        return options(module, spec, server).request();
+    }
+
+    static ProbeOptions options(Module module, String spec, boolean server) {
         List<String> args = new ArrayList<>(module.args());
         if (server) {
             args.add("--server");
@@ -410,7 +417,7 @@ record ServeConfig(
         CommandLine cl = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
         try {
             cl.parseArgs(args.toArray(String[]::new));
-            return command.validate().request();
+            return command.validate();
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

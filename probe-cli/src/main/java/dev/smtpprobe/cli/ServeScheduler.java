@@ -122,7 +122,7 @@ final class ServeScheduler implements AutoCloseable {
         prober.probe(t.request(), t.name()).whenCompleteAsync((result, error) -> {
             try {
                 if (result != null) {
-                    Diagnosis d = engine.diagnose(result);
+                    Diagnosis d = t.options().thresholds().apply(result, engine.diagnose(result));
                     LastRun run = new LastRun(t, result, d, clock.instant());
                     last.put(t.name(), run);
                     onFinished.accept(t, run);

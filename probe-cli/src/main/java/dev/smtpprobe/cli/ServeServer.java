@@ -12,7 +12,6 @@ import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.metrics.MetricsEventListener;
 import dev.smtpprobe.metrics.ProbeMeters;
 import dev.smtpprobe.metrics.ProbeMetricsBinder;
-import dev.smtpprobe.model.ProbeRequest;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.report.JsonReport;
@@ -177,11 +176,11 @@ final class ServeServer implements AutoCloseable {
             send(ex, 400, "text/plain; charset=utf-8", "unknown or missing module\n");
             return;
         }
-        ProbeRequest request;
+        ProbeOptions options;
         try {
             boolean server = configured.map(ServeConfig.Target::server)
                     .orElse(target.startsWith("[") || target.contains(":"));
-            request = ServeConfig.request(module, configured.map(ServeConfig.Target::spec).orElse(target), server);
+            options = ServeConfig.options(module, configured.map(ServeConfig.Target::spec).orElse(target), server);
         } catch (IllegalArgumentException e) {
             send(ex, 400, "text/plain; charset=utf-8", SmtpProbeCommand.oneLine(e.getMessage()) + "\n");
             return;
@@ -192,8 +191,8 @@ final class ServeServer implements AutoCloseable {
         adHoc.put(call, listener);
         ProbeResult result;
         try {
-            Duration bound = ProbeRunner.upperBound(request);
-            result = prober.probe(request, call).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            Duration bound = ProbeRunner.upperBound(options.request());
+            result = prober.probe(options.request(), call).get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             send(ex, 503, "text/plain; charset=utf-8", "interrupted\n");
@@ -204,7 +203,7 @@ final class ServeServer implements AutoCloseable {
         } finally {
             adHoc.remove(call);
         }
-        Diagnosis d = new DiagnosisEngine(classifier).diagnose(result);
+        Diagnosis d = options.thresholds().apply(result, new DiagnosisEngine(classifier).diagnose(result));
         boolean success = d.verdict() == Verdict.OK || d.verdict() == Verdict.WARNING;
         Gauge.builder("probe.success", () -> success ? 1 : 0)
                 .description("Whether the probe succeeded (verdict OK or WARNING)").register(own);

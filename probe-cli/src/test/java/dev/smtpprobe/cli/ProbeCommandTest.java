@@ -214,6 +214,24 @@ class ProbeCommandTest {
     }
 
     @Test
+    void timeThresholdsRaiseTheVerdictInEveryFormatAndShowInNagiosPerfdata() throws Exception {
+        CliRun nagios = run(serverArgs("--rcpt", "bob@example.test", "--format", "nagios", "--warn-time", "0.001",
+                "--crit-time", "60", "--warn-time", "banner=30"));
+        assertThat(nagios.exitCode()).as(nagios.err()).isEqualTo(1);
+        assertThat(nagios.out()).startsWith("SMTP WARNING - The probe took").contains(";0.001;60.000;0")
+                .contains("banner=").contains("s;30.000;;0");
+        CliRun json = run(serverArgs("--rcpt", "bob@example.test", "--format", "json", "--crit-time", "0.001"));
+        assertThat(json.exitCode()).isEqualTo(2);
+        assertThat(parseValid(json.out()).at("/findings/0/id").asText()).isEqualTo("probe-slow");
+
+        CliRun bad = run(serverArgs("--warn-time", "bogus=1"));
+        assertThat(bad.exitCode()).isEqualTo(3);
+        assertThat(bad.err()).contains("no phase 'bogus'");
+        CliRun inverted = run(serverArgs("--warn-time", "5", "--crit-time", "1"));
+        assertThat(inverted.err()).contains("--warn-time must not exceed --crit-time");
+    }
+
+    @Test
     void aMetricsFileThatIsADirectoryOrInAMissingDirectoryFailsBeforeProbing() {
         CliRun intoDir = run(serverArgs("--rcpt", "bob@example.test", "--metrics-file", dir.toString()));
         CliRun missing = run(serverArgs("--rcpt", "bob@example.test", "--metrics-file",
