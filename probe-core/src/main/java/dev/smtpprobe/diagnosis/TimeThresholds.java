@@ -8,7 +8,6 @@ import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.model.Step;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,22 +68,7 @@ public record TimeThresholds(Optional<Duration> warnTotal, Optional<Duration> cr
                         Optional.of(e.getKey()));
             }
         }
-        if (added.isEmpty()) {
-            return diagnosis;
-        }
-        List<Finding> all = new ArrayList<>(diagnosis.findings());
-        all.addAll(added);
-        all.sort(Comparator.comparing(Finding::severity).reversed());
-        Severity worstAdded = added.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElseThrow();
-        Verdict verdict = diagnosis.verdict();
-        String summary = diagnosis.summary();
-        Verdict raised = worstAdded == Severity.CRITICAL ? Verdict.CRITICAL : Verdict.WARNING;
-        if (verdict == Verdict.OK || verdict == Verdict.WARNING && raised == Verdict.CRITICAL) {
-            verdict = raised;
-            Finding worst = added.stream().max(Comparator.comparing(Finding::severity)).orElseThrow();
-            summary = worst.title() + worst.host().map(h -> " on " + h).orElse("") + ".";
-        }
-        return new Diagnosis(verdict, summary, all);
+        return diagnosis.plus(added);
     }
 
     private static void check(List<Finding> out, String id, String what, Duration took, Optional<Duration> warn,
