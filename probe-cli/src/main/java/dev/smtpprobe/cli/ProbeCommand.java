@@ -250,6 +250,10 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "Write Prometheus metrics of this probe to FILE (for node_exporter's textfile collector).")
     Path metricsFile;
 
+    @Option(names = {"--state-dir"}, paramLabel = "DIR",
+            description = "Keep this target's last run in DIR and report what changed since (MX, addresses, certificate, TLS, banner, verdict).")
+    Path stateDir;
+
     @Override
     public Integer call() throws Exception {
         ProbeOptions options = validate();
@@ -332,6 +336,9 @@ public final class ProbeCommand implements Callable<Integer> {
             if (metricsFile != null) {
                 MetricsFiles.checkWritable(metricsFile);
             }
+            if (stateDir != null && Files.exists(stateDir) && !Files.isDirectory(stateDir)) {
+                throw new IllegalArgumentException("--state-dir " + stateDir + " is not a directory");
+            }
             if (certCritDays < 0 || certWarnDays < certCritDays || certWarnDays > 3650) {
                 throw new IllegalArgumentException("--cert-crit-days and --cert-warn-days need 0 <= crit <= warn <= 3650");
             }
@@ -385,7 +392,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 request = request.toBuilder().message(message.content()).build();
             }
             return new ProbeOptions(request, transcript, format, color(), quiet, verbose, metricsFile,
-                    thresholds(warnTimes, critTimes));
+                    thresholds(warnTimes, critTimes), stateDir);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

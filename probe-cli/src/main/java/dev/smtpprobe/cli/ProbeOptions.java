@@ -17,5 +17,6 @@ record ProbeOptions(
         boolean quiet,
         boolean verbose,
         Path metricsFile,
-        TimeThresholds thresholds) {
+        TimeThresholds thresholds,
+        Path stateDir) {
 }

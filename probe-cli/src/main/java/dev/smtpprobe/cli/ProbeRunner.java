@@ -6,6 +6,7 @@ import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.diagnosis.Diagnosis;
 import dev.smtpprobe.diagnosis.DiagnosisEngine;
 import dev.smtpprobe.diagnosis.TimeThresholds;
+import dev.smtpprobe.drift.StateStore;
 import dev.smtpprobe.metrics.MetricsEventListener;
 import dev.smtpprobe.metrics.ProbeMetricsBinder;
 import dev.smtpprobe.model.ProbeRequest;
@@ -66,7 +67,14 @@ final class ProbeRunner {
             err.println("smtp-probe: internal error: the probe did not finish: " + SmtpProbeCommand.oneLine(String.valueOf(e)));
             return SmtpProbeCommand.EXIT_UNKNOWN;
         }
-        int exit = print(result, options.format(), reportOptions(options), options.thresholds(), options.quiet(), out);
+        ReplyClassifier classifier = ReplyClassifier.standard();
+        Diagnosis diagnosis = options.thresholds().apply(result, new DiagnosisEngine(classifier).diagnose(result));
+        if (options.stateDir() != null) {
+            diagnosis = Drift.apply(new StateStore(options.stateDir()), Drift.key(request.target()), result, diagnosis,
+                    registry, err);
+        }
+        int exit = render(result, diagnosis, options.format(), reportOptions(options), options.thresholds(),
+                options.quiet(), out);
         if (registry != null) {
             writeMetrics(registry, options.metricsFile(), err);
         }
@@ -82,6 +90,12 @@ final class ProbeRunner {
             boolean quiet, PrintWriter out) {
         ReplyClassifier classifier = ReplyClassifier.standard();
         Diagnosis diagnosis = thresholds.apply(result, new DiagnosisEngine(classifier).diagnose(result));
+        return render(result, diagnosis, format, reportOptions, thresholds, quiet, out);
+    }
+
+    static int render(ProbeResult result, Diagnosis diagnosis, OutputFormat format, ReportOptions reportOptions,
+            TimeThresholds thresholds, boolean quiet, PrintWriter out) {
+        ReplyClassifier classifier = ReplyClassifier.standard();
         if (!quiet) {
             String text = switch (format) {
                 case text -> new TextReport(classifier, reportOptions).render(result, diagnosis);

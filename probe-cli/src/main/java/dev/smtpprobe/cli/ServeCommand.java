@@ -34,12 +34,23 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Where HTTP listens (default: the config's listen, else 127.0.0.1:9465).")
     String listen;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Keep each target's last run in DIR and report drift (overrides the config's state_dir).")
+    Path stateDir;
+
     @Option(names = "--check-config", description = "Check the config, print a summary and exit.")
     boolean checkConfig;
 
     @Override
     public Integer call() throws Exception {
         ServeConfig cfg = ServeConfig.load(config);
+        if (stateDir != null) {
+            cfg = cfg.withStateDir(stateDir);
+        }
+        if (cfg.stateDir().isPresent() && java.nio.file.Files.exists(cfg.stateDir().get())
+                && !java.nio.file.Files.isDirectory(cfg.stateDir().get())) {
+            throw new IllegalArgumentException("state directory " + cfg.stateDir().get() + " is not a directory");
+        }
         InetSocketAddress address = listen != null ? parseListen(listen)
                 : cfg.listen().orElse(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9465));
         var out = spec.commandLine().getOut();

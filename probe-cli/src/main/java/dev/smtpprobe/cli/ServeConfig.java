@@ -99,6 +99,11 @@ record ServeConfig(
         }
     }
 
+    /** This config with the state directory the command line named. */
+    ServeConfig withStateDir(Path dir) {
+        return new ServeConfig(listen, concurrency, jitter, modules, targets, allow, Optional.of(dir), labelKeys);
+    }
+
     static ServeConfig load(Path file) {
         String text;
         try {

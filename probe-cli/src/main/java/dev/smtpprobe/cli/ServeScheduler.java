@@ -36,6 +36,8 @@ final class ServeScheduler implements AutoCloseable {
     }
 
     private final ServeConfig config;
+    /** Drift state, one file per target name: read and written here, off the event loop. */
+    private final Optional<dev.smtpprobe.drift.StateStore> state;
     private final SmtpProber prober;
     private final Clock clock;
     private final Random random;
@@ -55,6 +57,7 @@ final class ServeScheduler implements AutoCloseable {
 
     ServeScheduler(ServeConfig config, SmtpProber prober, MeterRegistry registry, Clock clock, Random random) {
         this.config = config;
+        this.state = config.stateDir().map(dev.smtpprobe.drift.StateStore::new);
         this.prober = prober;
         this.registry = registry;
         this.clock = clock;
@@ -123,6 +126,10 @@ final class ServeScheduler implements AutoCloseable {
             try {
                 if (result != null) {
                     Diagnosis d = t.options().thresholds().apply(result, engine.diagnose(result));
+                    if (state.isPresent()) {
+                        d = Drift.apply(state.get(), t.name(), result, d, registry,
+                                io.micrometer.core.instrument.Tags.of("target", t.name()), null);
+                    }
                     LastRun run = new LastRun(t, result, d, clock.instant());
                     last.put(t.name(), run);
                     onFinished.accept(t, run);

@@ -232,6 +232,35 @@ class ProbeCommandTest {
     }
 
     @Test
+    void stateDirReportsWhatChangedSinceThePreviousRun() throws Exception {
+        Path state = dir.resolve("state");
+        CliRun first = run(serverArgs("--rcpt", "bob@example.test", "--format", "json", "--state-dir", state.toString()));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(parseValid(first.out()).at("/findings").toString()).doesNotContain("drift-");
+        Path file;
+        try (var files = Files.list(state)) {
+            file = files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        // As if the previous run had seen another certificate from the same CA, and another server banner.
+        JsonNode previous = JSON.readTree(file.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) previous).put("certificateSha256", "00:11")
+                .put("banner", "220 old banner");
+        Files.writeString(file, previous.toString());
+
+        Path metrics = dir.resolve("drift.prom");
+        CliRun second = run(serverArgs("--rcpt", "bob@example.test", "--format", "json", "--state-dir", state.toString(),
+                "--metrics-file", metrics.toString()));
+        JsonNode json = parseValid(second.out());
+        assertThat(json.at("/findings").toString()).contains("drift-certificate-renewed").contains("drift-banner")
+                .doesNotContain("drift-mx");
+        assertThat(second.exitCode()).isZero();
+        assertThat(Files.readString(metrics)).contains("smtp_probe_drift_total{kind=\"certificate_renewed\"} 1.0");
+        // The second run is the new baseline: a third finds nothing.
+        CliRun third = run(serverArgs("--rcpt", "bob@example.test", "--format", "json", "--state-dir", state.toString()));
+        assertThat(parseValid(third.out()).at("/findings").toString()).doesNotContain("drift-");
+    }
+
+    @Test
     void aMetricsFileThatIsADirectoryOrInAMissingDirectoryFailsBeforeProbing() {
         CliRun intoDir = run(serverArgs("--rcpt", "bob@example.test", "--metrics-file", dir.toString()));
         CliRun missing = run(serverArgs("--rcpt", "bob@example.test", "--metrics-file",
