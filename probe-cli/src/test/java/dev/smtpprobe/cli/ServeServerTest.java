@@ -23,6 +23,7 @@ class ServeServerTest {
     @TempDir
     Path dir;
     private MockSmtpServer smtp;
+    private dev.smtpprobe.fixtures.dns.FakeDnsServer dns;
     private ServeServer serve;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -34,6 +35,9 @@ class ServeServerTest {
         smtp = new MockSmtpServer();
         smtp.hostName("localhost").authOnlyAfterTls().startTls(ca.issue("localhost", "127.0.0.1"));
         smtp.start();
+        dns = new dev.smtpprobe.fixtures.dns.FakeDnsServer();
+        dns.zone("example.test").mx(10, "localhost.example.test").a("localhost.example.test", "127.0.0.1");
+        dns.start();
         String yaml = """
                 jitter: 0s
                 concurrency: 2
@@ -43,13 +47,24 @@ class ServeServerTest {
                     ehlo: probe.test
                     timeout: 5
                     rcpt: postmaster@example.test
+                  loopback-mx:
+                    ca-file: %s
+                    ehlo: probe.test
+                    timeout: 5
+                    resolver: "%s"
+                    port: %d
+                    no-posture: true
                 targets:
                   - name: local-mx
                     server: "127.0.0.1:%d"
                     module: loopback
                     schedule: 1h
                     labels: { team: "mail <ops>" }
-                """.formatted(caFile, smtp.port());
+                  - name: local-domain
+                    domain: example.test
+                    module: loopback-mx
+                    schedule: 1h
+                """.formatted(caFile, caFile, dns.resolverSpec(), smtp.port(), smtp.port());
         ServeConfig config = ServeConfig.parse("probes.yaml", yaml);
         serve = new ServeServer(config, ServeCommand.parseListen("127.0.0.1:0"), Clock.systemUTC());
         serve.start();
@@ -59,6 +74,7 @@ class ServeServerTest {
     void stop() {
         serve.close();
         smtp.close();
+        dns.close();
     }
 
     private HttpResponse<String> get(String path, String accept) throws Exception {
@@ -71,11 +87,15 @@ class ServeServerTest {
     }
 
     private void awaitFirstRun() throws InterruptedException {
+        awaitRun("local-mx");
+    }
+
+    private void awaitRun(String name) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);
-        while (serve.scheduler().last("local-mx").isEmpty() && Instant.now().isBefore(deadline)) {
+        while (serve.scheduler().last(name).isEmpty() && Instant.now().isBefore(deadline)) {
             Thread.sleep(50);
         }
-        assertThat(serve.scheduler().last("local-mx")).isPresent();
+        assertThat(serve.scheduler().last(name)).isPresent();
     }
 
     @Test
@@ -113,5 +133,28 @@ class ServeServerTest {
         assertThat(get("/probe?target=192.0.2.1:25&module=loopback", null).statusCode()).isEqualTo(403);
         assertThat(get("/probe", null).statusCode()).isEqualTo(400);
         assertThat(get("/probe?target=local-mx&module=nope", null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void everyQueryOfTheSampleDashboardNamesAMetricServeExports() throws Exception {
+        awaitFirstRun();
+        awaitRun("local-domain");
+        java.util.Set<String> exported = new java.util.TreeSet<>();
+        for (String body : java.util.List.of(get("/metrics", null).body(), get("/probe?target=local-mx", null).body())) {
+            body.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                    .map(l -> l.split("[{ ]", 2)[0]).forEach(exported::add);
+        }
+        com.fasterxml.jackson.databind.JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Path.of("..", "samples", "serve", "grafana-dashboard.json").toFile());
+        java.util.List<String> exprs = dashboard.findValues("expr").stream().map(n -> n.asText()).toList();
+        assertThat(exprs).hasSizeGreaterThan(5);
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b((?:smtp_)?probe_[a-z_]+)\\b");
+        for (String expr : exprs) {
+            java.util.regex.Matcher m = metric.matcher(expr);
+            assertThat(m.find()).as("a metric in " + expr).isTrue();
+            do {
+                assertThat(exported).as(expr).contains(m.group(1));
+            } while (m.find());
+        }
     }
 }
