@@ -43,8 +43,9 @@ final class ProbeRunner {
         PrometheusMeterRegistry registry = options.metricsFile() == null ? null
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ProbeEventListener listener = ProbeEventListener.NONE;
+        MetricsEventListener metrics = null;
         if (registry != null) {
-            MetricsEventListener metrics = MetricsEventListener.builder(registry).build();
+            metrics = MetricsEventListener.builder(registry).build();
             new ProbeMetricsBinder(metrics).bindTo(registry);
             listener = metrics;
         }
@@ -72,6 +73,9 @@ final class ProbeRunner {
         if (options.stateDir() != null) {
             diagnosis = Drift.apply(new StateStore(options.stateDir()), Drift.key(request.target()), result, diagnosis,
                     registry, err);
+        }
+        if (metrics != null) {
+            metrics.verdict(diagnosis.verdict());
         }
         int exit = render(result, diagnosis, options.format(), reportOptions(options), options.thresholds(),
                 options.quiet(), out);

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
                 "  smtp-probe serve --check-config probes.yaml",
                 "  smtp-probe serve probes.yaml --listen 127.0.0.1:9465",
-                "", "Exit codes: 0 after a clean shutdown (SIGTERM) or a good --check-config, 3 for a bad config."})
+                "", "Exit codes: 0 for a good --check-config, 3 for a bad config; on SIGTERM serve shuts down cleanly and the",
+                "JVM exits with 143 (128 + 15), which the sample systemd unit counts as success."})
 public final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Spec

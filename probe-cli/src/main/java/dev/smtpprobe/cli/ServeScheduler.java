@@ -54,6 +54,7 @@ final class ServeScheduler implements AutoCloseable {
     private int slotsInUse;
     private volatile boolean closed;
     private volatile BiConsumer<ServeConfig.Target, LastRun> onFinished = (t, r) -> { };
+    private volatile BiConsumer<ServeConfig.Target, dev.smtpprobe.diagnosis.Verdict> verdicts = (t, v) -> { };
 
     ServeScheduler(ServeConfig config, SmtpProber prober, MeterRegistry registry, Clock clock, Random random) {
         this.config = config;
@@ -66,6 +67,11 @@ final class ServeScheduler implements AutoCloseable {
 
     void onFinished(BiConsumer<ServeConfig.Target, LastRun> callback) {
         this.onFinished = callback;
+    }
+
+    /** Told each run's final verdict (after thresholds and drift), before the run is visible as the last. */
+    void onVerdict(BiConsumer<ServeConfig.Target, dev.smtpprobe.diagnosis.Verdict> callback) {
+        this.verdicts = callback;
     }
 
     void start() {
@@ -130,6 +136,7 @@ final class ServeScheduler implements AutoCloseable {
                         d = Drift.apply(state.get(), t.name(), result, d, registry,
                                 io.micrometer.core.instrument.Tags.of("target", t.name()), null);
                     }
+                    verdicts.accept(t, d.verdict());
                     LastRun run = new LastRun(t, result, d, clock.instant());
                     last.put(t.name(), run);
                     onFinished.accept(t, run);

@@ -45,8 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>HTTP is the JDK's {@code HttpServer} with a tiny executor, not Netty on the prober's loop: {@code /probe}
  * waits for a whole probe (seconds to minutes) and a scrape renders text; on the event loop either would stall
- * every SMTP session in flight, and making them asynchronous buys nothing at a few requests a minute. Two threads
- * bound the cost; the event loop stays for SMTP alone.
+ * every SMTP session in flight, and making them asynchronous buys nothing at a few requests a minute. Four threads,
+ * at most two of them in {@code /probe}, bound the cost; the event loop stays for SMTP alone.
  */
 final class ServeServer implements AutoCloseable {
 
@@ -60,6 +60,7 @@ final class ServeServer implements AutoCloseable {
     private final Map<String, ProbeEventListener> adHoc = new ConcurrentHashMap<>();
     private final Map<String, MetricsEventListener> perTarget = new HashMap<>();
     private final AtomicLong adHocIds = new AtomicLong();
+    private final java.util.concurrent.Semaphore probeSlots = new java.util.concurrent.Semaphore(2);
     private final ServeScheduler scheduler;
     private final HttpServer http;
     private final ExecutorService httpThreads;
@@ -94,7 +95,9 @@ final class ServeServer implements AutoCloseable {
             }
         }).build();
         this.scheduler = new ServeScheduler(config, prober, registry, clock, new Random());
-        this.httpThreads = Executors.newFixedThreadPool(2, r -> {
+        // The gauge follows the report's verdict, thresholds and drift included.
+        scheduler.onVerdict((t, v) -> perTarget.get(t.name()).verdict(v));
+        this.httpThreads = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "smtp-probe-serve-http");
             t.setDaemon(true);
             return t;
@@ -158,6 +161,19 @@ final class ServeServer implements AutoCloseable {
 
     /** blackbox_exporter's /probe: one probe now, its own metrics, of a target the config allows. */
     private void probeNow(HttpExchange ex) throws IOException {
+        // /probe holds its HTTP thread for a whole probe: two at most, so scrapes of /metrics always get a thread.
+        if (!probeSlots.tryAcquire()) {
+            send(ex, 503, "text/plain; charset=utf-8", "too many /probe requests at once\n");
+            return;
+        }
+        try {
+            probeNowHeld(ex);
+        } finally {
+            probeSlots.release();
+        }
+    }
+
+    private void probeNowHeld(HttpExchange ex) throws IOException {
         Map<String, String> q = query(ex.getRequestURI().getRawQuery());
         String target = q.get("target");
         if (target == null || target.isBlank()) {

@@ -215,9 +215,12 @@ class ProbeCommandTest {
 
     @Test
     void timeThresholdsRaiseTheVerdictInEveryFormatAndShowInNagiosPerfdata() throws Exception {
+        Path metrics = dir.resolve("thresholds.prom");
         CliRun nagios = run(serverArgs("--rcpt", "bob@example.test", "--format", "nagios", "--warn-time", "0.001",
-                "--crit-time", "60", "--warn-time", "banner=30"));
+                "--crit-time", "60", "--warn-time", "banner=30", "--metrics-file", metrics.toString()));
         assertThat(nagios.exitCode()).as(nagios.err()).isEqualTo(1);
+        // The gauge follows the verdict the report gives, thresholds included.
+        assertThat(Files.readString(metrics)).contains("smtp_probe_verdict 1.0");
         assertThat(nagios.out()).startsWith("SMTP WARNING - The probe took").contains(";0.001;60.000;0")
                 .contains("banner=").contains("s;30.000;;0");
         CliRun json = run(serverArgs("--rcpt", "bob@example.test", "--format", "json", "--crit-time", "0.001"));

@@ -148,6 +148,15 @@ public final class MetricsEventListener extends ProbeEventListener {
                         "days").set(days));
     }
 
+    /**
+     * Overrides the verdict gauge with the caller's final verdict, for callers that add findings after the rules
+     * (time thresholds, drift), so that the gauge and the report never disagree.
+     */
+    public void verdict(Verdict verdict) {
+        gauge(ProbeMeters.VERDICT, "The last probe's verdict: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios codes)",
+                null).set(verdict.exitCode());
+    }
+
     private GaugeSlot gauge(String name, String description, String unit) {
         Meter.Id id = new Meter.Id(name, extraTags, unit, description, Meter.Type.GAUGE);
         return shared.gauges.computeIfAbsent(id, key -> {
