@@ -98,5 +98,12 @@ class ServeConfigTest {
                 .doesNotContain("\n");
         assertThat(missing.exitCode()).isEqualTo(3);
         assertThat(missing.err().strip()).contains("cannot be read").doesNotContain("\n");
+
+        CliRun byName = CliRun.of("serve", "--check-config", good.toString(), "--listen", "localhost:9465");
+        assertThat(byName.exitCode()).isEqualTo(3);
+        assertThat(byName.err().strip()).contains("listen on an IP address").doesNotContain("\n");
+        CliRun badPort = CliRun.of("serve", "--check-config", good.toString(), "--listen", "127.0.0.1:99999");
+        assertThat(badPort.exitCode()).isEqualTo(3);
+        assertThat(badPort.err()).contains("out of range");
     }
 }
