@@ -7,7 +7,7 @@
 #   peers.sh stop PEER DIR       stop what `start` started from DIR (a no-op when nothing runs)
 #   peers.sh packages PEER       the Debian packages PEER needs, one a line
 #
-# Peers: postfix (with Dovecot SASL), dns (NSD + validating Unbound); prometheus, chromium, dante, swaks (ensure only).
+# Peers: postfix (with Dovecot SASL), dns (NSD + validating Unbound), prometheus; chromium, dante, swaks (ensure only).
 #
 # Exit codes: 0 done; 2 bad usage; 3 a package cannot be installed (the tests skip on this, except with CI=true);
 # 4 the peer did not start or stop. Diagnostics go to standard error, KEY=VALUE lines to standard output.
@@ -713,6 +713,99 @@ dns_stop() {
   [ -n "$quiet" ] || echo "STOPPED=dns"
 }
 
+# ---------------------------------------------------------------------------------------------------- prometheus
+
+# Sends a GET and waits for an HTTP 200 status line (bounded), over bash's /dev/tcp: no curl needed.
+await_http_ok() {
+  local port=$1 path=$2 deadline=$(( $(date +%s) + $3 )) line
+  while :; do
+    line=""
+    if { exec 3<>"/dev/tcp/$LOOPBACK/$port"; } 2>/dev/null; then
+      printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$path" "$LOOPBACK" >&3
+      IFS= read -r -t 5 line <&3 || true
+      exec 3<&- 3>&-
+      [[ "$line" == "HTTP/1."?" 200"* ]] && return 0
+    fi
+    [ "$(date +%s)" -lt "$deadline" ] || { log "no HTTP 200 from $LOOPBACK:$port$path (last: ${line:-nothing})"; return 1; }
+    sleep 0.1
+  done
+}
+
+# Prometheus scraping whatever the tests list in file_sd files: TARGETS_DIR/metrics/*.json for /metrics,
+# TARGETS_DIR/probe/*.json for /probe (a target's labels may set __param_target and __param_module). Scrapes
+# every second so a test waits seconds, not minutes; keeps its data under DIR.
+prometheus_write_config() {
+  local dir=$1
+  mkdir -p "$dir/targets/metrics" "$dir/targets/probe" "$dir/data"
+  cat > "$dir/prometheus.yml" <<CONF
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: smtp-probe
+    file_sd_configs:
+      - files: ["$dir/targets/metrics/*.json"]
+        refresh_interval: 1s
+  - job_name: smtp-probe-now
+    metrics_path: /probe
+    scrape_interval: 5s
+    scrape_timeout: 5s
+    file_sd_configs:
+      - files: ["$dir/targets/probe/*.json"]
+        refresh_interval: 1s
+CONF
+}
+
+prometheus_start() {
+  local dir=$1 started port attempt pid
+  command -v prometheus >/dev/null || die $EXIT_FAILED "prometheus not found: run peers.sh ensure prometheus first"
+  started="$(now_ms)"
+  prometheus_stop "$dir" quiet
+  prepare_dir prometheus "$dir"
+  prometheus_write_config "$dir"
+  for attempt in 1 2 3; do
+    port="$(pick_ports 1)" || die $EXIT_FAILED "no free loopback port found"
+    nohup prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+      --web.listen-address="$LOOPBACK:$port" --log.level=warn >"$dir/prometheus.log" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" > "$dir/prometheus.pid"
+    if await_http_ok "$port" /-/ready 30; then
+      prometheus_report "$dir" "$port" "$started" | tee "$dir/peer.env"
+      return 0
+    fi
+    tail -n 5 "$dir/prometheus.log" >&2 2>/dev/null || true
+    prometheus_stop "$dir" quiet
+    [ -z "${PEERS_PORT_BASE:-}" ] || break
+  done
+  die $EXIT_FAILED "prometheus did not become ready; see $dir/prometheus.log"
+}
+
+prometheus_report() {
+  local dir=$1 port=$2 started=$3
+  echo "PEER=prometheus"
+  echo "HOST=$LOOPBACK"
+  echo "PORT=$port"
+  echo "URL=http://$LOOPBACK:$port"
+  echo "TARGETS_DIR=$dir/targets"
+  echo "PROMETHEUS_VERSION=$(prometheus --version 2>&1 | awk 'NR==1 {print $3}')"
+  echo "START_MILLIS=$(( $(now_ms) - started ))"
+}
+
+prometheus_stop() {
+  local dir=$1 quiet=${2:-} pid
+  [ -d "$dir" ] || return 0
+  if [ -f "$dir/prometheus.pid" ]; then
+    pid="$(tr -dc '0-9' < "$dir/prometheus.pid")"
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      await_exit "$pid" 15 || kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$dir/prometheus.pid"
+  fi
+  [ -n "$quiet" ] || echo "STOPPED=prometheus"
+}
+
 # ---------------------------------------------------------------------------------------------------- main
 
 cmd_start_stop() {
@@ -723,6 +816,7 @@ cmd_start_stop() {
   case "$peer" in
     postfix) "postfix_$action" "$dir" ;;
     dns)     "dns_$action" "$dir" ;;
+    prometheus) "prometheus_$action" "$dir" ;;
     *)       die $EXIT_USAGE "peer $peer is ensure-only for now (no start/stop yet)" ;;
   esac
 }

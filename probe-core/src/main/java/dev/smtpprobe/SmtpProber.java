@@ -1,5 +1,6 @@
 package dev.smtpprobe;
 
+import dev.smtpprobe.event.ProbeCall;
 import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.event.SafeListener;
 import dev.smtpprobe.probe.DomainProber;
@@ -32,6 +33,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs SMTP sessions on one shared Netty event loop group (like OkHttpClient: build one, reuse it, close it).
@@ -48,6 +50,8 @@ public final class SmtpProber implements Closeable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final ProbeEventListener listener;
+    private final ProbeEventListener.Factory listenerFactory;
+    private final AtomicLong callIds = new AtomicLong();
     private final SslContext sslContext;
     private final Bootstrap template;
     private final ConcurrentMap<Path, TrustEvaluator> caFileEvaluators = new ConcurrentHashMap<>();
@@ -62,6 +66,7 @@ public final class SmtpProber implements Closeable {
                         NioIoHandler.newFactory())
                 : b.group;
         this.listener = b.listener;
+        this.listenerFactory = b.listenerFactory;
         this.sslContext = TlsClientContexts.capturingClientContext();
         // No DNS from the event loop, ever: the default resolver would block it. Sessions resolve IP literals
         // themselves and refuse names (see SmtpSession.connectTarget); this catches anything that slips past.
@@ -80,6 +85,10 @@ public final class SmtpProber implements Closeable {
      * @throws IllegalStateException when this prober is closed
      */
     public CompletableFuture<SessionResult> session(SessionRequest request) {
+        return session(request, listener);
+    }
+
+    private CompletableFuture<SessionResult> session(SessionRequest request, ProbeEventListener listener) {
         Objects.requireNonNull(request);
         if (closed.get()) {
             throw new IllegalStateException("SmtpProber is closed");
@@ -106,8 +115,23 @@ public final class SmtpProber implements Closeable {
      * the diagnosis engine turns it into findings.
      */
     public CompletableFuture<ProbeResult> probe(ProbeRequest request) {
+        return probe(request, "");
+    }
+
+    /**
+     * As {@link #probe(ProbeRequest)}, under a name the caller chose (a configured target's name): the
+     * {@link Builder#listenerFactory listener factory} sees it in the {@link ProbeCall}, so per-call listeners can
+     * tell two probes of the same domain apart.
+     */
+    public CompletableFuture<ProbeResult> probe(ProbeRequest request, String name) {
         Objects.requireNonNull(request);
-        return new DomainProber(this::session, group).probe(request, listener);
+        Objects.requireNonNull(name);
+        ProbeEventListener call = listener;
+        if (listenerFactory != null) {
+            call = listener.plus(listenerFactory.create(new ProbeCall(callIds.incrementAndGet(), request, name)));
+        }
+        ProbeEventListener events = call;
+        return new DomainProber(r -> session(r, events), group).probe(request, events);
     }
 
     public EventLoopGroup eventLoopGroup() {
@@ -160,6 +184,7 @@ public final class SmtpProber implements Closeable {
     public static final class Builder {
         private EventLoopGroup group;
         private ProbeEventListener listener = ProbeEventListener.NONE;
+        private ProbeEventListener.Factory listenerFactory;
         private int threads = Math.min(2, Math.max(1, Runtime.getRuntime().availableProcessors()));
 
         private Builder() {
@@ -173,6 +198,15 @@ public final class SmtpProber implements Closeable {
 
         public Builder listener(ProbeEventListener listener) {
             this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
+         * Makes a listener for each probe, in addition to {@link #listener}: for listeners that keep per-probe
+         * state or tag by the call's name. Sessions opened with {@link #session} alone see only the listener.
+         */
+        public Builder listenerFactory(ProbeEventListener.Factory factory) {
+            this.listenerFactory = Objects.requireNonNull(factory);
             return this;
         }
 

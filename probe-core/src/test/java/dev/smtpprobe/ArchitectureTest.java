@@ -35,6 +35,7 @@ class ArchitectureTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("api").definedBy("dev.smtpprobe")
                 .layer("report").definedBy("dev.smtpprobe.report..")
+                .layer("drift").definedBy("dev.smtpprobe.drift..")
                 .layer("metrics").definedBy("dev.smtpprobe.metrics..")
                 .layer("diagnosis").definedBy("dev.smtpprobe.diagnosis..")
                 .layer("probe").definedBy("dev.smtpprobe.probe..")
@@ -49,8 +50,9 @@ class ArchitectureTest {
                 .layer("model").definedBy("dev.smtpprobe.model..")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
                 .whereLayer("report").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("drift").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("api")
-                .whereLayer("diagnosis").mayOnlyBeAccessedByLayers("api", "report", "metrics")
+                .whereLayer("diagnosis").mayOnlyBeAccessedByLayers("api", "report", "metrics", "drift")
                 .whereLayer("probe").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("session").mayOnlyBeAccessedByLayers("api", "probe")
                 .whereLayer("mtasts").mayOnlyBeAccessedByLayers("api", "probe")
@@ -58,7 +60,7 @@ class ArchitectureTest {
                 .whereLayer("tls").mayOnlyBeAccessedByLayers("api", "session", "probe", "mtasts")
                 .whereLayer("auth").mayOnlyBeAccessedByLayers("api", "session", "diagnosis")
                 .whereLayer("dns").mayOnlyBeAccessedByLayers("api", "probe")
-                .whereLayer("catalog").mayOnlyBeAccessedByLayers("api", "diagnosis", "report", "metrics")
+                .whereLayer("catalog").mayOnlyBeAccessedByLayers("api", "diagnosis", "report", "metrics", "drift")
                 .whereLayer("event").mayOnlyBeAccessedByLayers("api", "probe", "session", "dns", "metrics")
                 .check(classes);
     }

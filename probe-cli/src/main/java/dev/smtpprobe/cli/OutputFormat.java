@@ -2,5 +2,5 @@ package dev.smtpprobe.cli;
 
 /** Output formats of the probe and demo commands. */
 public enum OutputFormat {
-    text, json, nagios
+    text, json, nagios, html
 }

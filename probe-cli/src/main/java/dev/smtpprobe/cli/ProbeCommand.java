@@ -1,5 +1,10 @@
 package dev.smtpprobe.cli;
 
+import dev.smtpprobe.diagnosis.TimeThresholds;
+import dev.smtpprobe.model.SmtpPhase;
+import java.util.EnumMap;
+import java.util.Map;
+
 import dev.smtpprobe.model.AddressFamily;
 import dev.smtpprobe.model.Credential;
 import dev.smtpprobe.model.ExtensionUse;
@@ -169,6 +174,15 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "A certificate expiring sooner is critical (default: ${DEFAULT-VALUE}).")
     int certCritDays;
 
+    @Option(names = {"--warn-time"}, paramLabel = "[PHASE=]SECONDS",
+            description = {"A probe slower than SECONDS is a warning, as check_smtp -w; with PHASE= (connect, banner, ehlo,",
+                    "tls_handshake, mail, rcpt, ...) a phase of the session the verdict rests on. Repeatable."})
+    List<String> warnTimes = new ArrayList<>();
+
+    @Option(names = {"--crit-time"}, paramLabel = "[PHASE=]SECONDS",
+            description = "As --warn-time, but critical (check_smtp -c). Repeatable.")
+    List<String> critTimes = new ArrayList<>();
+
     /** Test and demo hook: the demo's MTA-STS policy host listens on an ephemeral port, not 443. */
     @Option(names = {"--mta-sts-port-for-testing"}, hidden = true, paramLabel = "PORT")
     Integer mtaStsPortForTesting;
@@ -257,6 +271,10 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "Write Prometheus metrics of this probe to FILE (for node_exporter's textfile collector).")
     Path metricsFile;
 
+    @Option(names = {"--state-dir"}, paramLabel = "DIR",
+            description = "Keep this target's last run in DIR and report what changed since (MX, addresses, certificate, TLS, banner, verdict).")
+    Path stateDir;
+
     @Override
     public Integer call() throws Exception {
         ProbeOptions options = validate();
@@ -340,6 +358,12 @@ public final class ProbeCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--trust-anchor: " + problem);
                 });
             }
+            if (metricsFile != null) {
+                MetricsFiles.checkWritable(metricsFile);
+            }
+            if (stateDir != null && Files.exists(stateDir) && !Files.isDirectory(stateDir)) {
+                throw new IllegalArgumentException("--state-dir " + stateDir + " is not a directory");
+            }
             if (certCritDays < 0 || certWarnDays < certCritDays || certWarnDays > 3650) {
                 throw new IllegalArgumentException("--cert-crit-days and --cert-warn-days need 0 <= crit <= warn <= 3650");
             }
@@ -393,9 +417,62 @@ public final class ProbeCommand implements Callable<Integer> {
                         ZonedDateTime.now(), headers, body(), size == null ? OptionalLong.empty() : OptionalLong.of(size));
                 request = request.toBuilder().message(message.content()).build();
             }
-            return new ProbeOptions(request, transcript, format, color(), quiet, verbose, metricsFile);
+            return new ProbeOptions(request, transcript, format, color(), quiet, verbose, metricsFile,
+                    thresholds(warnTimes, critTimes), stateDir);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+    }
+
+    /** --warn-time and --crit-time: SECONDS for the whole probe, PHASE=SECONDS for one phase; warn below crit. */
+    static TimeThresholds thresholds(List<String> warn, List<String> crit) {
+        Optional<Duration> warnTotal = Optional.empty();
+        Optional<Duration> critTotal = Optional.empty();
+        Map<SmtpPhase, Duration> warnPhase = new EnumMap<>(SmtpPhase.class);
+        Map<SmtpPhase, Duration> critPhase = new EnumMap<>(SmtpPhase.class);
+        for (int pass = 0; pass < 2; pass++) {
+            String option = pass == 0 ? "--warn-time" : "--crit-time";
+            for (String v : pass == 0 ? warn : crit) {
+                int eq = v.indexOf('=');
+                Duration d = timeValue(option, eq < 0 ? v : v.substring(eq + 1));
+                if (eq < 0) {
+                    if (pass == 0) {
+                        warnTotal = Optional.of(d);
+                    } else {
+                        critTotal = Optional.of(d);
+                    }
+                } else {
+                    String name = v.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+                    SmtpPhase phase = java.util.Arrays.stream(SmtpPhase.values()).filter(p -> p.id().equals(name))
+                            .findFirst().orElseThrow(() -> new IllegalArgumentException(option + " " + v
+                                    + ": no phase '" + name + "' (connect, banner, ehlo, starttls, tls_handshake, "
+                                    + "ehlo_tls, auth, mail, rcpt, data, quit)"));
+                    (pass == 0 ? warnPhase : critPhase).put(phase, d);
+                }
+            }
+        }
+        if (warnTotal.isPresent() && critTotal.isPresent() && warnTotal.get().compareTo(critTotal.get()) > 0) {
+            throw new IllegalArgumentException("--warn-time must not exceed --crit-time");
+        }
+        for (Map.Entry<SmtpPhase, Duration> e : warnPhase.entrySet()) {
+            Duration c = critPhase.get(e.getKey());
+            if (c != null && e.getValue().compareTo(c) > 0) {
+                throw new IllegalArgumentException("--warn-time " + e.getKey().id() + " must not exceed --crit-time "
+                        + e.getKey().id());
+            }
+        }
+        return new TimeThresholds(warnTotal, critTotal, warnPhase, critPhase);
+    }
+
+    private static Duration timeValue(String option, String text) {
+        try {
+            double seconds = Double.parseDouble(text.strip());
+            if (!(seconds > 0) || seconds > 3600) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofNanos((long) (seconds * 1e9));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " wants seconds between 0 and 3600, such as 2.5, not '" + text + "'");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.smtpprobe.cli;
 
+import dev.smtpprobe.diagnosis.TimeThresholds;
+
 import dev.smtpprobe.model.ProbeRequest;
 import java.nio.file.Path;
 
@@ -14,5 +16,7 @@ record ProbeOptions(
         boolean color,
         boolean quiet,
         boolean verbose,
-        Path metricsFile) {
+        Path metricsFile,
+        TimeThresholds thresholds,
+        Path stateDir) {
 }

@@ -5,11 +5,14 @@ import dev.smtpprobe.SmtpProber;
 import dev.smtpprobe.catalog.ReplyClassifier;
 import dev.smtpprobe.diagnosis.Diagnosis;
 import dev.smtpprobe.diagnosis.DiagnosisEngine;
+import dev.smtpprobe.diagnosis.TimeThresholds;
+import dev.smtpprobe.drift.StateStore;
 import dev.smtpprobe.metrics.MetricsEventListener;
 import dev.smtpprobe.metrics.ProbeMetricsBinder;
 import dev.smtpprobe.model.ProbeRequest;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.SecretScrubber;
+import dev.smtpprobe.report.HtmlReport;
 import dev.smtpprobe.report.JsonReport;
 import dev.smtpprobe.report.NagiosReport;
 import dev.smtpprobe.report.ReportOptions;
@@ -41,8 +44,9 @@ final class ProbeRunner {
         PrometheusMeterRegistry registry = options.metricsFile() == null ? null
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ProbeEventListener listener = ProbeEventListener.NONE;
+        MetricsEventListener metrics = null;
         if (registry != null) {
-            MetricsEventListener metrics = MetricsEventListener.builder(registry).build();
+            metrics = MetricsEventListener.builder(registry).build();
             new ProbeMetricsBinder(metrics).bindTo(registry);
             listener = metrics;
         }
@@ -66,7 +70,19 @@ final class ProbeRunner {
             err.println("smtp-probe: internal error: the probe did not finish: " + SmtpProbeCommand.oneLine(String.valueOf(e)));
             return SmtpProbeCommand.EXIT_UNKNOWN;
         }
-        int exit = print(result, options.format(), reportOptions(options), options.quiet(), out);
+        ReplyClassifier classifier = ReplyClassifier.standard();
+        ReportOptions reportOptions = reportOptions(options);
+        Diagnosis diagnosis = options.thresholds().apply(result,
+                new DiagnosisEngine(classifier).diagnose(result, reportOptions.secrets()));
+        if (options.stateDir() != null) {
+            diagnosis = Drift.apply(new StateStore(options.stateDir()), Drift.key(request.target()), result, diagnosis,
+                    registry, err);
+        }
+        if (metrics != null) {
+            metrics.verdict(diagnosis.verdict());
+        }
+        int exit = render(result, diagnosis, options.format(), reportOptions, options.thresholds(),
+                options.quiet(), out);
         if (registry != null) {
             writeMetrics(registry, options.metricsFile(), err);
         }
@@ -75,13 +91,26 @@ final class ProbeRunner {
 
     /** Diagnoses and renders; shared with the demo. Returns the verdict's exit code. */
     static int print(ProbeResult result, OutputFormat format, ReportOptions reportOptions, boolean quiet, PrintWriter out) {
+        return print(result, format, reportOptions, TimeThresholds.NONE, quiet, out);
+    }
+
+    static int print(ProbeResult result, OutputFormat format, ReportOptions reportOptions, TimeThresholds thresholds,
+            boolean quiet, PrintWriter out) {
         ReplyClassifier classifier = ReplyClassifier.standard();
-        Diagnosis diagnosis = new DiagnosisEngine(classifier).diagnose(result, reportOptions.secrets());
+        Diagnosis diagnosis = thresholds.apply(result,
+                new DiagnosisEngine(classifier).diagnose(result, reportOptions.secrets()));
+        return render(result, diagnosis, format, reportOptions, thresholds, quiet, out);
+    }
+
+    static int render(ProbeResult result, Diagnosis diagnosis, OutputFormat format, ReportOptions reportOptions,
+            TimeThresholds thresholds, boolean quiet, PrintWriter out) {
+        ReplyClassifier classifier = ReplyClassifier.standard();
         if (!quiet) {
             String text = switch (format) {
                 case text -> new TextReport(classifier, reportOptions).render(result, diagnosis);
                 case json -> new JsonReport(classifier, reportOptions).render(result, diagnosis);
-                case nagios -> new NagiosReport(reportOptions).render(result, diagnosis);
+                case nagios -> new NagiosReport(reportOptions, thresholds).render(result, diagnosis);
+                case html -> new HtmlReport(classifier, reportOptions).render(result, diagnosis);
             };
             out.print(text.endsWith("\n") ? text : text + "\n");
             out.flush();
@@ -94,7 +123,7 @@ final class ProbeRunner {
                 .withSecrets(SecretScrubber.of(o.request().session().credential()));
     }
 
-    private static Duration upperBound(ProbeRequest request) {
+    static Duration upperBound(ProbeRequest request) {
         // Each session has its own overall deadline; failover may walk a few hosts, and DNS comes first.
         return request.session().timeouts().overall().multipliedBy(8)
                 .plus(request.dnsTimeout().multipliedBy(8L * (request.dnsRetries() + 1))).plus(SAFETY_MARGIN);
@@ -102,11 +131,7 @@ final class ProbeRunner {
 
     private static void writeMetrics(PrometheusMeterRegistry registry, Path file, PrintWriter err) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Path tmp = Files.createTempFile(dir, ".smtp-probe-metrics", ".tmp");
-            Files.writeString(tmp, registry.scrape(), StandardCharsets.UTF_8);
-            // Atomic so a scraper never reads a half-written file.
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            MetricsFiles.write(file, registry.scrape());
         } catch (IOException | RuntimeException e) {
             err.println("smtp-probe: could not write --metrics-file " + file + ": " + SmtpProbeCommand.oneLine(e.getMessage()));
         }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 ExplainCommand.class,
                 BouncesCommand.class,
                 CatalogCommand.class,
+                ServeCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },
         footer = {"",

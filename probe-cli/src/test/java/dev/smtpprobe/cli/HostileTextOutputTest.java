@@ -138,7 +138,8 @@ class HostileTextOutputTest {
             for (String output : List.of(run.out(), run.err())) {
                 assertThat(output).doesNotContain(blob).doesNotContain(secret);
             }
-            assertThat(run.out()).contains("bad credentials PLAIN <redacted>");
+            assertThat(run.out()).contains(format == OutputFormat.html ? "bad credentials PLAIN &lt;redacted&gt;"
+                    : "bad credentials PLAIN <redacted>");
         }
     }
 

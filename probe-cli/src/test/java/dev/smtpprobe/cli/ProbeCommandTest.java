@@ -203,7 +203,77 @@ class ProbeCommandTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).isEmpty();
-        assertThat(Files.readString(metrics)).contains("smtp_probe_phase_seconds_count{").contains("phase=\"rcpt\"");
+        assertThat(Files.readString(metrics)).contains("smtp_probe_phase_seconds_count{").contains("phase=\"rcpt\"")
+                .contains("family=\"ipv4\"").contains("smtp_probe_verdict ");
+        // node_exporter reads the file as another user.
+        assertThat(java.nio.file.Files.getPosixFilePermissions(metrics))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (var leftovers = Files.list(dir)) {
+            assertThat(leftovers.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void timeThresholdsRaiseTheVerdictInEveryFormatAndShowInNagiosPerfdata() throws Exception {
+        Path metrics = dir.resolve("thresholds.prom");
+        CliRun nagios = run(serverArgs("--rcpt", "bob@example.test", "--format", "nagios", "--warn-time", "0.001",
+                "--crit-time", "60", "--warn-time", "banner=30", "--metrics-file", metrics.toString()));
+        assertThat(nagios.exitCode()).as(nagios.err()).isEqualTo(1);
+        // The gauge follows the verdict the report gives, thresholds included.
+        assertThat(Files.readString(metrics)).contains("smtp_probe_verdict 1.0");
+        assertThat(nagios.out()).startsWith("SMTP WARNING - The probe took").contains(";0.001;60.000;0")
+                .contains("banner=").contains("s;30.000;;0");
+        CliRun json = run(serverArgs("--rcpt", "bob@example.test", "--format", "json", "--crit-time", "0.001"));
+        assertThat(json.exitCode()).isEqualTo(2);
+        assertThat(parseValid(json.out()).at("/findings/0/id").asText()).isEqualTo("probe-slow");
+
+        CliRun bad = run(serverArgs("--warn-time", "bogus=1"));
+        assertThat(bad.exitCode()).isEqualTo(3);
+        assertThat(bad.err()).contains("no phase 'bogus'");
+        CliRun inverted = run(serverArgs("--warn-time", "5", "--crit-time", "1"));
+        assertThat(inverted.err()).contains("--warn-time must not exceed --crit-time");
+    }
+
+    @Test
+    void stateDirReportsWhatChangedSinceThePreviousRun() throws Exception {
+        Path state = dir.resolve("state");
+        CliRun first = run(serverArgs("--rcpt", "bob@example.test", "--format", "json", "--state-dir", state.toString()));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(parseValid(first.out()).at("/findings").toString()).doesNotContain("drift-");
+        Path file;
+        try (var files = Files.list(state)) {
+            file = files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        // As if the previous run had seen another certificate from the same CA, and another server banner.
+        JsonNode previous = JSON.readTree(file.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) previous).put("certificateSha256", "00:11")
+                .put("banner", "220 old banner");
+        Files.writeString(file, previous.toString());
+
+        Path metrics = dir.resolve("drift.prom");
+        CliRun second = run(serverArgs("--rcpt", "bob@example.test", "--format", "json", "--state-dir", state.toString(),
+                "--metrics-file", metrics.toString()));
+        JsonNode json = parseValid(second.out());
+        assertThat(json.at("/findings").toString()).contains("drift-certificate-renewed").contains("drift-banner")
+                .doesNotContain("drift-mx");
+        assertThat(second.exitCode()).isZero();
+        assertThat(Files.readString(metrics)).contains("smtp_probe_drift_total{kind=\"certificate_renewed\"} 1.0");
+        // The second run is the new baseline: a third finds nothing.
+        CliRun third = run(serverArgs("--rcpt", "bob@example.test", "--format", "json", "--state-dir", state.toString()));
+        assertThat(parseValid(third.out()).at("/findings").toString()).doesNotContain("drift-");
+    }
+
+    @Test
+    void aMetricsFileThatIsADirectoryOrInAMissingDirectoryFailsBeforeProbing() {
+        CliRun intoDir = run(serverArgs("--rcpt", "bob@example.test", "--metrics-file", dir.toString()));
+        CliRun missing = run(serverArgs("--rcpt", "bob@example.test", "--metrics-file",
+                dir.resolve("no-such-dir/probe.prom").toString()));
+
+        assertThat(intoDir.exitCode()).isEqualTo(3);
+        assertThat(intoDir.err().strip()).contains("is a directory").doesNotContain("\n");
+        assertThat(missing.exitCode()).isEqualTo(3);
+        assertThat(missing.err().strip()).contains("does not exist").doesNotContain("\n");
+        assertThat(server.commandCount()).isZero();
     }
 
     private RecordedCommand takeUntil(String verb) {

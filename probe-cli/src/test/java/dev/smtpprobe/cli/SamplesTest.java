@@ -41,6 +41,13 @@ class SamplesTest {
         }
     }
 
+    @Test
+    void theServeSampleConfigPassesCheckConfig() {
+        CliRun run = CliRun.of("serve", "--check-config", Path.of("..", "samples", "serve", "probes.yaml").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("is valid: 2 target(s), 2 module(s)");
+    }
+
     private static List<Path> list(String suffix) throws IOException {
         try (Stream<Path> files = Files.list(SAMPLES)) {
             return files.filter(p -> p.toString().endsWith(suffix)).sorted().toList();

@@ -15,4 +15,26 @@ public record Diagnosis(Verdict verdict, String summary, List<Finding> findings)
         Objects.requireNonNull(summary);
         findings = List.copyOf(findings);
     }
+
+    /**
+     * This diagnosis with more findings (thresholds, drift): worst first again, and the verdict raised to the worst
+     * added severity (OK to WARNING, OK or WARNING to CRITICAL; UNKNOWN stays). The summary follows a raised verdict.
+     */
+    public Diagnosis plus(List<Finding> added) {
+        if (added.isEmpty()) {
+            return this;
+        }
+        List<Finding> all = new java.util.ArrayList<>(findings);
+        all.addAll(added);
+        all.sort(java.util.Comparator.comparing(Finding::severity).reversed());
+        Finding worst = added.stream().max(java.util.Comparator.comparing(Finding::severity)).orElseThrow();
+        Verdict raised = switch (worst.severity()) {
+            case CRITICAL -> Verdict.CRITICAL;
+            case WARNING -> Verdict.WARNING;
+            case INFO -> Verdict.OK;
+        };
+        boolean raise = verdict != Verdict.UNKNOWN && raised.ordinal() > verdict.ordinal();
+        String newSummary = raise ? worst.title() + worst.host().map(h -> " on " + h).orElse("") + "." : summary;
+        return new Diagnosis(raise ? raised : verdict, newSummary, all);
+    }
 }

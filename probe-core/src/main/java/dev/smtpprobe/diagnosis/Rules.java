@@ -604,7 +604,9 @@ public final class Rules {
                             + "refuse."
                     : " Senders that verify certificates (MTA-STS, DANE, strict smart hosts) will refuse to deliver.";
             if (trust.expired()) {
-                out.add(finding("certificate-expired", bad, Category.TLS_FAILURE, Optional.empty(), Optional.empty(),
+                // Critical whatever the TLS policy: an expired certificate is below any --cert-crit-days, and one
+                // that expires in two days is already critical by that threshold.
+                out.add(finding("certificate-expired", Severity.CRITICAL, Category.TLS_FAILURE, Optional.empty(), Optional.empty(),
                         "Certificate expired",
                         "The certificate of " + host + " (" + subject + ") expired on "
                                 + leaf.map(l -> l.notAfter().toString()).orElse("an earlier date") + "." + consequence,

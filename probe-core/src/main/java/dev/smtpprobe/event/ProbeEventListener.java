@@ -31,10 +31,18 @@ public abstract class ProbeEventListener {
     public static final ProbeEventListener NONE = new ProbeEventListener() {
     };
 
-    /** Makes one listener per probe, for listeners that keep per-probe state. */
+    /**
+     * Makes one listener per probe, for listeners that keep per-probe state or tag by the call's name. The prober
+     * calls {@link #create(ProbeCall)}; a factory that needs only the target implements {@link #create(ProbeTarget)}.
+     */
     @FunctionalInterface
     public interface Factory {
         ProbeEventListener create(ProbeTarget target);
+
+        /** The listener for one call; by default the one for its target. */
+        default ProbeEventListener create(ProbeCall call) {
+            return create(call.request().target());
+        }
 
         static Factory of(ProbeEventListener listener) {
             return target -> listener;

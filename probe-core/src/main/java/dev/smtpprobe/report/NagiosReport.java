@@ -6,6 +6,7 @@ import dev.smtpprobe.diagnosis.Diagnosis;
 import dev.smtpprobe.diagnosis.Finding;
 import dev.smtpprobe.diagnosis.Observations;
 import dev.smtpprobe.diagnosis.Severity;
+import dev.smtpprobe.diagnosis.TimeThresholds;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.CertificateSummary;
@@ -24,15 +25,22 @@ import java.util.Optional;
 public final class NagiosReport {
 
     private final ReportOptions options;
+    private final TimeThresholds thresholds;
 
     public NagiosReport(ReportOptions options) {
+        this(options, TimeThresholds.NONE);
+    }
+
+    /** With response-time thresholds: their findings come from {@link TimeThresholds#apply}; perfdata shows them. */
+    public NagiosReport(ReportOptions options, TimeThresholds thresholds) {
         this.options = options;
+        this.thresholds = java.util.Objects.requireNonNull(thresholds);
     }
 
     public String render(ProbeResult result, Diagnosis diagnosis) {
         StringBuilder out = new StringBuilder();
         out.append("SMTP ").append(diagnosis.verdict().name()).append(" - ").append(clean(diagnosis.summary()));
-        List<String> perf = perfdata(result);
+        List<String> perf = perfdata(result, thresholds);
         if (!perf.isEmpty()) {
             out.append(" | ").append(String.join(" ", perf));
         }
@@ -51,20 +59,35 @@ public final class NagiosReport {
 
     /** Time per phase of the session the verdict rests on, the total, and days to certificate expiry. */
     static List<String> perfdata(ProbeResult result) {
+        return perfdata(result, TimeThresholds.NONE);
+    }
+
+    /**
+     * Perfdata in the monitoring-plugins syntax {@code label=value[unit];warn;crit;min}: a time threshold {@code 5}
+     * alerts outside 0..5 s, a certificate threshold {@code 14:} below 14 days.
+     */
+    static List<String> perfdata(ProbeResult result, TimeThresholds thresholds) {
         List<String> perf = new ArrayList<>();
         Optional<SessionResult> primary = Observations.primarySession(result);
         if (primary.isPresent()) {
             for (Map.Entry<SmtpPhase, Duration> e : Timings.perPhase(primary.get()).entrySet()) {
-                perf.add(label(e.getKey()) + "=" + seconds(e.getValue()) + "s;;;0");
+                perf.add(label(e.getKey()) + "=" + seconds(e.getValue()) + "s;"
+                        + limit(thresholds.warnPhase().get(e.getKey())) + ";"
+                        + limit(thresholds.critPhase().get(e.getKey())) + ";0");
             }
         }
-        perf.add("total=" + seconds(result.elapsed()) + "s;;;0");
+        perf.add("total=" + seconds(result.elapsed()) + "s;" + limit(thresholds.warnTotal().orElse(null)) + ";"
+                + limit(thresholds.critTotal().orElse(null)) + ";0");
         Optional<CertificateSummary> leaf = primary.flatMap(Observations::leaf);
         leaf.ifPresent(c -> perf.add("cert_days=" + Observations.daysToExpiry(c, Observations.probeTime(result))
                 // Range syntax of the monitoring-plugins guidelines: "14:" alerts below 14, "3:" below 3, as
                 // --cert-warn-days and --cert-crit-days asked.
                 + ";" + result.transport().certWarnDays() + ":;" + result.transport().certCritDays() + ":"));
         return perf;
+    }
+
+    private static String limit(Duration d) {
+        return d == null ? "" : seconds(d);
     }
 
     private static String label(SmtpPhase phase) {

@@ -194,14 +194,15 @@ class DiagnosisEngineTest {
     }
 
     @Test
-    void expiredCertificateIsAWarningForOpportunisticTlsAndCriticalWhenVerificationWasRequired() {
+    void expiredCertificateIsCriticalForOpportunisticTlsAndWhenVerificationWasRequired() {
         TrustCheck expired = new TrustCheck(false, Optional.of("certificate expired"), true, true, false);
         TlsSessionInfo tls = Observed.tls("mx1.example.com", NOW.minus(Duration.ofDays(3)), expired);
 
         Diagnosis opportunistic = engine.diagnose(probe(domain("example.com"), ONE_MX,
                 session("mx1.example.com", "192.0.2.1").tls(tls).accepted().build()));
-        assertThat(opportunistic.verdict()).isEqualTo(Verdict.WARNING);
-        assertThat(only(opportunistic, "certificate-expired").severity()).isEqualTo(Severity.WARNING);
+        // Below any --cert-crit-days: a certificate two days from expiry is already critical.
+        assertThat(opportunistic.verdict()).isEqualTo(Verdict.CRITICAL);
+        assertThat(only(opportunistic, "certificate-expired").severity()).isEqualTo(Severity.CRITICAL);
         assertThat(ids(opportunistic)).doesNotContain("certificate-untrusted", "certificate-expiring");
 
         Diagnosis required = engine.diagnose(probe(domain("example.com"), ONE_MX,

@@ -2,6 +2,8 @@ package dev.smtpprobe.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.smtpprobe.event.ProbeCall;
+import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.model.SmtpPhase;
 import dev.smtpprobe.diagnosis.Observed;
 import dev.smtpprobe.model.DnsFailure;
@@ -145,5 +147,69 @@ class MetricsEventListenerTest {
                         .doesNotContain("Postfix");
             }
         }
+    }
+
+    @Test
+    void phaseTimerCarriesFamilyAndSmtpLatencyBuckets() {
+        SessionRequest v6 = request.toBuilder().address(new InetSocketAddress(Observed.ip("2001:db8::1"), 25)).build();
+        listener.phaseEnd(request, SmtpPhase.BANNER, Optional.of(SmtpReply.of(220, "ready")), Duration.ofMillis(15));
+        listener.phaseEnd(v6, SmtpPhase.BANNER, Optional.of(SmtpReply.of(220, "ready")), Duration.ofMillis(15));
+
+        Timer v4 = registry.get("smtp.probe.phase").tags("phase", "banner", "family", "ipv4").timer();
+        assertThat(registry.get("smtp.probe.phase").tags("phase", "banner", "family", "ipv6").timer().count())
+                .isEqualTo(1);
+        assertThat(java.util.Arrays.stream(v4.takeSnapshot().histogramCounts())
+                .map(c -> c.bucket(TimeUnit.MILLISECONDS)))
+                .contains(5.0, 10.0, 25.0, 100.0, 1000.0, 30_000.0, 300_000.0);
+    }
+
+    @Test
+    void repliesCarryTheCatalogCategory() {
+        listener.phaseEnd(request, SmtpPhase.RCPT, Optional.of(SmtpReply.of(550, "5.1.1 <bob@example.com> unknown")),
+                Duration.ofMillis(1));
+        listener.phaseEnd(request, SmtpPhase.RCPT, Optional.of(SmtpReply.of(250, "2.1.5 ok")), Duration.ofMillis(1));
+
+        assertThat(registry.get("smtp.probe.replies").tags("code.class", "5xx", "category", "recipient-unknown")
+                .counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("smtp.probe.replies").tags("code.class", "2xx", "category", "ok").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void gaugesFollowTheLastProbesVerdictMxCountAndCertificateExpiry() {
+        io.micrometer.core.instrument.MockClock clock = new io.micrometer.core.instrument.MockClock();
+        clock.add(Duration.ofMillis(Observed.NOW.toEpochMilli() - clock.wallTime()));
+        SimpleMeterRegistry timed = new SimpleMeterRegistry(io.micrometer.core.instrument.simple.SimpleConfig.DEFAULT,
+                clock);
+        MetricsEventListener metrics = MetricsEventListener.builder(timed).build();
+        ProbeResult accepted = Observed.probe(target,
+                Observed.mxPlan("example.com", Observed.mx(10, "mx1.example.com", "192.0.2.1"),
+                        Observed.mx(20, "mx2.example.com", "192.0.2.2")),
+                Observed.session("mx1.example.com", "192.0.2.1").opening()
+                        .tls(Observed.tls("mx1.example.com", Observed.NOW.plus(Duration.ofDays(30)), Observed.trusted()))
+                        .mailAndRcpt("bob@example.com", SmtpReply.of(250, "ok")).quit().build());
+        metrics.probeEnd(target, accepted);
+
+        assertThat(timed.get("smtp.probe.verdict").gauge().value()).isBetween(0.0, 1.0);
+        assertThat(timed.get("smtp.probe.mx.hosts").gauge().value()).isEqualTo(2.0);
+        assertThat(timed.get("smtp.probe.certificate.expiry").gauge().value()).isEqualTo(30.0);
+        assertThat(timed.get("smtp.probe.certificate.expiry").gauge().getId().getBaseUnit()).isEqualTo("days");
+
+        metrics.probeEnd(target, Observed.probe(target, Observed.failedPlan("example.com", DnsFailure.Kind.NXDOMAIN)));
+        assertThat(timed.get("smtp.probe.verdict").gauge().value()).isEqualTo(2.0);
+    }
+
+    @Test
+    void aNamedCallTagsItsMetersWithTheTargetNameAndSharesTheInFlightCount() {
+        dev.smtpprobe.model.ProbeRequest probe = dev.smtpprobe.model.ProbeRequest.builder(target).build();
+        ProbeEventListener.Factory factory = listener.factory();
+        assertThat(factory.create(new ProbeCall(1, probe, ""))).isSameAs(listener);
+        ProbeEventListener named = factory.create(new ProbeCall(2, probe, "primary-mx"));
+        named.probeStart(target);
+        named.phaseEnd(request, SmtpPhase.BANNER, Optional.of(SmtpReply.of(220, "ready")), Duration.ofMillis(1));
+
+        assertThat(registry.get("smtp.probe.active").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("smtp.probe.phase").tags("target", "primary-mx", "job", "nightly").timer().count())
+                .isEqualTo(1);
     }
 }
