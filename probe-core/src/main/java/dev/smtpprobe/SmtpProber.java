@@ -3,6 +3,7 @@ package dev.smtpprobe;
 import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.event.SafeListener;
 import dev.smtpprobe.probe.DomainProber;
+import dev.smtpprobe.probe.Politeness;
 import dev.smtpprobe.model.ProbeRequest;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.SessionRequest;
@@ -106,8 +107,16 @@ public final class SmtpProber implements Closeable {
      * the diagnosis engine turns it into findings.
      */
     public CompletableFuture<ProbeResult> probe(ProbeRequest request) {
+        return probe(request, Politeness.NONE);
+    }
+
+    /**
+     * The same probe with a scheduler's say over it: every session waits at {@code politeness}'s gate before it
+     * dials, and MX plans may be shared between probes (see {@code dispatch.Dispatcher}, which batches use).
+     */
+    public CompletableFuture<ProbeResult> probe(ProbeRequest request, Politeness politeness) {
         Objects.requireNonNull(request);
-        return new DomainProber(this::session, group).probe(request, listener);
+        return new DomainProber(this::session, group, politeness).probe(request, listener);
     }
 
     public EventLoopGroup eventLoopGroup() {

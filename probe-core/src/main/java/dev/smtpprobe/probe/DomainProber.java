@@ -66,6 +66,7 @@ public final class DomainProber {
 
     private final Function<SessionRequest, CompletableFuture<SessionResult>> sessions;
     private final MtaStsFetcher mtaSts;
+    private final Politeness politeness;
 
     /**
      * A prober that cannot fetch MTA-STS policies (it has no event loop to do it on): the policy is reported as
@@ -80,8 +81,18 @@ public final class DomainProber {
 
     /** @param group the event loop group the MTA-STS policy is fetched on (the engine's own) */
     public DomainProber(Function<SessionRequest, CompletableFuture<SessionResult>> sessions, EventLoopGroup group) {
+        this(sessions, group, Politeness.NONE);
+    }
+
+    /**
+     * @param politeness gates every session before it dials and may share MX plans between probes (a batch's
+     *        dispatcher); {@link Politeness#NONE} for a probe on its own
+     */
+    public DomainProber(Function<SessionRequest, CompletableFuture<SessionResult>> sessions, EventLoopGroup group,
+            Politeness politeness) {
         this.sessions = Objects.requireNonNull(sessions);
         this.mtaSts = new MtaStsFetcher(group);
+        this.politeness = Objects.requireNonNull(politeness);
     }
 
     public CompletableFuture<ProbeResult> probe(ProbeRequest request) {
@@ -162,7 +173,8 @@ public final class DomainProber {
                 : CompletableFuture.completedFuture(Optional.empty());
         CompletableFuture<Optional<MtaStsResult>> mtaSts = request.posture()
                 ? mtaStsPolicy(request, dns, anchors) : CompletableFuture.completedFuture(Optional.empty());
-        return mx.resolve(target.domain(), request.addressFamily()).thenCompose(plan -> {
+        String planKey = normalise(target.domain()) + "|" + request.addressFamily() + "|" + request.resolvers();
+        return politeness.mxPlan(planKey, () -> mx.resolve(target.domain(), request.addressFamily())).thenCompose(plan -> {
             boolean deliverable = plan.kind() == MxPlan.Kind.MX || plan.kind() == MxPlan.Kind.IMPLICIT;
             boolean hostPosture = request.posture() && deliverable;
             CompletableFuture<List<TlsaLookup>> tlsaLookups = hostPosture
@@ -240,33 +252,38 @@ public final class DomainProber {
                 attempts.add(request.sessionRequest(h.name(), new InetSocketAddress(a, port)));
             }
         }
-        return step(attempts, 0, new ArrayList<>(), request.allMx());
+        return step(request.target().domain(), attempts, 0, new ArrayList<>(), request.allMx());
     }
 
-    private CompletableFuture<List<SessionResult>> step(
+    private CompletableFuture<List<SessionResult>> step(String domain,
             List<SessionRequest> attempts, int index, List<SessionResult> done, boolean allMx) {
         if (index >= attempts.size()) {
             return CompletableFuture.completedFuture(List.copyOf(done));
         }
         SessionRequest attempt = attempts.get(index);
-        return runSession(attempt).thenCompose(result -> {
+        return runSession(domain, attempt).thenCompose(result -> {
             done.add(result);
             if (allMx || shouldFailOver(result)) {
-                return step(attempts, index + 1, done, allMx);
+                return step(domain, attempts, index + 1, done, allMx);
             }
             return CompletableFuture.completedFuture(List.copyOf(done));
         });
     }
 
-    private CompletableFuture<SessionResult> runSession(SessionRequest request) {
+    private CompletableFuture<SessionResult> runSession(String domain, SessionRequest request) {
         long start = System.nanoTime();
-        CompletableFuture<SessionResult> f;
-        try {
-            f = Objects.requireNonNull(sessions.apply(request), "session runner returned null");
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        return f.handle((r, error) -> r != null ? r : internalError(request, error, start));
+        return politeness.beforeSession(domain, request).thenCompose(release -> {
+            CompletableFuture<SessionResult> f;
+            try {
+                f = Objects.requireNonNull(sessions.apply(request), "session runner returned null");
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            return f.handle((r, error) -> {
+                release.run();
+                return r != null ? r : internalError(request, error, start);
+            });
+        });
     }
 
     /**
