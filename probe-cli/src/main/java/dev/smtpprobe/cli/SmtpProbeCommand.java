@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 + " a smart host, and says what is wrong, who must act and what to do.",
         subcommands = {
                 ProbeCommand.class,
+                BatchCommand.class,
                 DemoCommand.class,
                 ExplainCommand.class,
                 CatalogCommand.class,
@@ -37,7 +38,7 @@ public final class SmtpProbeCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (probe, demo, explain, catalog)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (probe, batch, demo, explain, catalog)");
     }
 
     public static void main(String[] args) {
