@@ -68,7 +68,11 @@ import picocli.CommandLine.Option;
                 "Exit code: the worst verdict of all targets (a line that is not valid counts as UNKNOWN, 3)."})
 public final class BatchCommand implements Callable<Integer> {
     static final int MAX_LINE_CHARS = 16 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Jackson is loaded when a batch runs, not when picocli builds this command for another one (cold start). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -178,7 +182,7 @@ public final class BatchCommand implements Callable<Integer> {
                     inFlight.acquire();
                     writer.execute(() -> {
                         try {
-                            ObjectNode error = JSON.createObjectNode();
+                            ObjectNode error = Json.MAPPER.createObjectNode();
                             error.put("batchInput", t);
                             error.put("error", message);
                             writeLine(out, error);
@@ -201,7 +205,7 @@ public final class BatchCommand implements Callable<Integer> {
                             writeLine(out, report);
                             summary.add(diagnosis);
                         } else {
-                            ObjectNode e = JSON.createObjectNode();
+                            ObjectNode e = Json.MAPPER.createObjectNode();
                             e.put("batchInput", t);
                             e.put("error", "internal error: " + SmtpProbeCommand.oneLine(String.valueOf(error)));
                             writeLine(out, e);
@@ -226,7 +230,7 @@ public final class BatchCommand implements Callable<Integer> {
     /** One compact line, flushed, so a reader (or a kill) never sees half a report that is not the last line. */
     private static void writeLine(Writer out, JsonNode node) {
         try {
-            out.write(JSON.writeValueAsString(node));
+            out.write(Json.MAPPER.writeValueAsString(node));
             out.write('\n');
             out.flush();
         } catch (IOException e) {
@@ -235,7 +239,7 @@ public final class BatchCommand implements Callable<Integer> {
     }
 
     private void writeSummary(Summary summary, PrintWriter err) throws IOException {
-        String text = JSON.writeValueAsString(summary.toJson()) + "\n";
+        String text = Json.MAPPER.writeValueAsString(summary.toJson()) + "\n";
         if (summaryFile != null) {
             Files.writeString(summaryFile, text, StandardCharsets.UTF_8);
         } else {
@@ -317,7 +321,7 @@ public final class BatchCommand implements Callable<Integer> {
                     continue;
                 }
                 try {
-                    JsonNode input = JSON.readTree(line).get("batchInput");
+                    JsonNode input = Json.MAPPER.readTree(line).get("batchInput");
                     if (input != null && input.isTextual()) {
                         done.add(BatchTargets.hash(BatchTargets.key(input.textValue())));
                     }
@@ -395,7 +399,7 @@ public final class BatchCommand implements Callable<Integer> {
         }
 
         ObjectNode toJson() {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = Json.MAPPER.createObjectNode();
             n.put("reports", reports);
             n.put("errors", errors);
             n.put("skippedAsDone", resumed);
