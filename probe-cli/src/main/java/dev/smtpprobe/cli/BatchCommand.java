@@ -69,10 +69,6 @@ import picocli.CommandLine.Option;
 public final class BatchCommand implements Callable<Integer> {
     static final int MAX_LINE_CHARS = 16 * 1024;
 
-    /** Jackson is loaded when a batch runs, not when picocli builds this command for another one (cold start). */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -135,116 +131,11 @@ public final class BatchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
 
-        Set<Long> done = resume == null ? Set.of() : alreadyDone(resume);
+        Set<Long> done = resume == null ? Set.of() : BatchRun.alreadyDone(resume);
         PrintWriter err = cl.getErr();
         try (Writer out = openOutput(); InputStream in = openInput()) {
-            return run(targets, slice, backOff, done, new BoundedLineReader(
+            return BatchRun.run(targets, concurrency, perHost, perDomainRate, summaryFile, slice, backOff, done, new BoundedLineReader(
                     new InputStreamReader(in, StandardCharsets.UTF_8), MAX_LINE_CHARS), out, err);
-        }
-    }
-
-    private int run(BatchTargets targets, int[] slice, Duration backOff, Set<Long> done, BoundedLineReader lines,
-            Writer out, PrintWriter err) throws IOException, InterruptedException {
-        Summary summary = new Summary();
-        ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "smtp-probe-batch-writer");
-            t.setDaemon(true);
-            return t;
-        });
-        Progress progress = Progress.forStandardError(err);
-        ReplyClassifier classifier = ReplyClassifier.standard();
-        // Twice the concurrency in flight: the dispatcher always has the next probe queued, and input is read
-        // no further ahead than that, so memory does not grow with the input.
-        int window = concurrency * 2;
-        Semaphore inFlight = new Semaphore(window);
-        try (SmtpProber prober = SmtpProber.builder().build()) {
-            Dispatcher dispatcher = Dispatcher.builder().maxConcurrent(concurrency).maxPerAddress(perHost)
-                    .perDomainRate(perDomainRate).retryTransient(backOff).scheduler(prober.eventLoopGroup()).build();
-            String line;
-            while ((line = lines.readLine()) != null) {
-                String t = line.strip();
-                if (t.isEmpty() || t.startsWith("#")) {
-                    continue;
-                }
-                String key = BatchTargets.key(t);
-                if (!BatchTargets.inShard(key, slice[0], slice[1])) {
-                    continue;
-                }
-                if (done.contains(BatchTargets.hash(key))) {
-                    summary.resumed++;
-                    continue;
-                }
-                ProbeOptions options;
-                try {
-                    options = targets.parse(t);
-                } catch (IllegalArgumentException e) {
-                    String message = SmtpProbeCommand.oneLine(e.getMessage());
-                    inFlight.acquire();
-                    writer.execute(() -> {
-                        try {
-                            ObjectNode error = Json.MAPPER.createObjectNode();
-                            error.put("batchInput", t);
-                            error.put("error", message);
-                            writeLine(out, error);
-                            summary.errors++;
-                            progress.update(summary);
-                        } finally {
-                            inFlight.release();
-                        }
-                    });
-                    continue;
-                }
-                inFlight.acquire();
-                ReportOptions reportOptions = ProbeRunner.reportOptions(options).withColor(false);
-                dispatcher.submit(options.request(), prober::probe).whenCompleteAsync((result, error) -> {
-                    try {
-                        if (result != null) {
-                            Diagnosis diagnosis = new DiagnosisEngine(classifier).diagnose(result);
-                            ObjectNode report = new JsonReport(classifier, reportOptions).toTree(result, diagnosis);
-                            report.put("batchInput", t);
-                            writeLine(out, report);
-                            summary.add(diagnosis);
-                        } else {
-                            ObjectNode e = Json.MAPPER.createObjectNode();
-                            e.put("batchInput", t);
-                            e.put("error", "internal error: " + SmtpProbeCommand.oneLine(String.valueOf(error)));
-                            writeLine(out, e);
-                            summary.errors++;
-                        }
-                        progress.update(summary);
-                    } finally {
-                        inFlight.release();
-                    }
-                }, writer);
-            }
-            inFlight.acquire(window);
-        } finally {
-            writer.shutdown();
-            writer.awaitTermination(10, TimeUnit.SECONDS);
-        }
-        progress.finish();
-        writeSummary(summary, err);
-        return summary.worstExitCode();
-    }
-
-    /** One compact line, flushed, so a reader (or a kill) never sees half a report that is not the last line. */
-    private static void writeLine(Writer out, JsonNode node) {
-        try {
-            out.write(Json.MAPPER.writeValueAsString(node));
-            out.write('\n');
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void writeSummary(Summary summary, PrintWriter err) throws IOException {
-        String text = Json.MAPPER.writeValueAsString(summary.toJson()) + "\n";
-        if (summaryFile != null) {
-            Files.writeString(summaryFile, text, StandardCharsets.UTF_8);
-        } else {
-            err.print(text);
-            err.flush();
         }
     }
 
@@ -291,48 +182,6 @@ public final class BatchCommand implements Callable<Integer> {
         return Files.newInputStream(p);
     }
 
-    /**
-     * The keys of the lines the output already has, after dropping a last line that a kill cut short (the file
-     * is truncated back to its last newline, so what is appended starts on a line of its own).
-     */
-    static Set<Long> alreadyDone(Path file) throws IOException {
-        Set<Long> done = new HashSet<>();
-        if (!Files.exists(file)) {
-            return done;
-        }
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            long end = raf.length();
-            long keep = end;
-            while (keep > 0) {
-                raf.seek(keep - 1);
-                if (raf.read() == '\n') {
-                    break;
-                }
-                keep--;
-            }
-            if (keep != end) {
-                raf.setLength(keep);
-            }
-        }
-        try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    JsonNode input = Json.MAPPER.readTree(line).get("batchInput");
-                    if (input != null && input.isTextual()) {
-                        done.add(BatchTargets.hash(BatchTargets.key(input.textValue())));
-                    }
-                } catch (IOException e) {
-                    // not one of ours: left alone, and its target (if any) is probed again
-                }
-            }
-        }
-        return done;
-    }
-
     private int[] parseShard(String text) {
         String[] parts = text.split("/", -1);
         try {
@@ -376,85 +225,4 @@ public final class BatchCommand implements Callable<Integer> {
                 "--retry-transient takes a duration up to a day (30s, 5m, PT5M), not '" + text + "'");
     }
 
-    /** Counts, touched only by the writer thread (and read after it has stopped). */
-    static final class Summary {
-        int reports;
-        int errors;
-        int resumed;
-        private final Map<String, Integer> verdicts = new TreeMap<>();
-        private final Map<String, Integer> categories = new TreeMap<>();
-        private int worst = Verdict.OK.exitCode();
-
-        void add(Diagnosis d) {
-            reports++;
-            verdicts.merge(d.verdict().name(), 1, Integer::sum);
-            // Each report counted once, under the category of its worst finding.
-            String category = d.findings().isEmpty() ? "none" : d.findings().get(0).category().id();
-            categories.merge(category, 1, Integer::sum);
-            worst = Math.max(worst, d.verdict().exitCode());
-        }
-
-        int worstExitCode() {
-            return errors > 0 ? Verdict.UNKNOWN.exitCode() : worst;
-        }
-
-        ObjectNode toJson() {
-            ObjectNode n = Json.MAPPER.createObjectNode();
-            n.put("reports", reports);
-            n.put("errors", errors);
-            n.put("skippedAsDone", resumed);
-            ObjectNode v = n.putObject("verdicts");
-            verdicts.forEach(v::put);
-            ObjectNode c = n.putObject("categories");
-            categories.forEach(c::put);
-            n.put("exitCode", worstExitCode());
-            return n;
-        }
-    }
-
-    /**
-     * A one-line count on standard error, redrawn at most five times a second, only when standard error is a
-     * terminal; otherwise nothing. (No progress-bar library: the build is offline and this is one line.)
-     */
-    static final class Progress {
-        private final PrintWriter err;
-        private long last;
-
-        private Progress(PrintWriter err) {
-            this.err = err;
-        }
-
-        static Progress forStandardError(PrintWriter err) {
-            return new Progress(standardErrorIsTerminal() ? err : null);
-        }
-
-        private static boolean standardErrorIsTerminal() {
-            try {
-                String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
-                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-            } catch (IOException | UnsupportedOperationException | SecurityException e) {
-                return false;
-            }
-        }
-
-        void update(Summary s) {
-            if (err == null) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (now - last < 200_000_000L) {
-                return;
-            }
-            last = now;
-            err.print("\rsmtp-probe batch: " + s.reports + " reports, " + s.errors + " errors");
-            err.flush();
-        }
-
-        void finish() {
-            if (err != null) {
-                err.print("\r\033[K");
-                err.flush();
-            }
-        }
-    }
 }
