@@ -47,6 +47,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -127,13 +128,14 @@ public final class DomainProber {
             long start) {
         ProbeTarget target = request.target();
         TransportSecurityOptions security = request.transportSecurity();
-        DnsClient dns = DnsClient.builder().resolvers(request.resolvers()).timeout(request.dnsTimeout())
-                .retries(request.dnsRetries()).dnssec(security.dnssec(), security.trustAnchorFile()).build();
+        // Built only when a name must be resolved: a server given as an IP literal never loads dnsjava (cold start).
+        Supplier<DnsClient> dnsClient = () -> DnsClient.builder().resolvers(request.resolvers())
+                .timeout(request.dnsTimeout()).retries(request.dnsRetries())
+                .dnssec(security.dnssec(), security.trustAnchorFile()).build();
         // Trust anchors are read here, on the caller's thread: the judging at the end runs wherever the probe ends.
         TrustEvaluator anchors = request.session().caFile().map(TrustEvaluator::fromPemFile)
                 .orElseGet(TrustEvaluator::jdkDefault);
         Random random = request.shuffleSeed().isPresent() ? new Random(request.shuffleSeed().getAsLong()) : new Random();
-        MxResolver mx = new MxResolver(dns, random, events);
         int port = target.port();
 
         if (target.kind() == ProbeTarget.Kind.SERVER) {
@@ -150,7 +152,8 @@ public final class DomainProber {
                 host = CompletableFuture.completedFuture(new MxHost(0, target.domain(), fromHostsFile,
                         Optional.<DnsFailure>empty(), List.<String>of()));
             } else {
-                host = mx.resolveHost(0, target.domain(), request.addressFamily());
+                host = new MxResolver(dnsClient.get(), random, events).resolveHost(0, target.domain(),
+                        request.addressFamily());
             }
             return host.thenCompose(h -> {
                 // A SERVER target has no MX plan; when its name does not resolve, the failure is reported as a
@@ -164,6 +167,8 @@ public final class DomainProber {
             });
         }
 
+        DnsClient dns = dnsClient.get();
+        MxResolver mx = new MxResolver(dns, random, events);
         PostureChecker posture = new PostureChecker(dns);
         TlsaResolver tlsa = new TlsaResolver(dns);
         CompletableFuture<List<PostureCheck>> domainChecks = request.posture()
