@@ -3,6 +3,9 @@
 # SmtpProber on its shared event loop, against a scripted server on loopback. Figures go in the README.
 # Usage: scripts/benchmark.sh [SESSIONS] [CONCURRENCY] [TLS:true|false]
 #
+#        scripts/benchmark.sh heap [IN_FLIGHT]
+#   Live heap per in-flight batch probe (against a loopback server that greets and then holds the connection).
+#
 #        scripts/benchmark.sh peers [PROBES] [CONCURRENCY]
 #   Against a real Postfix on loopback (scripts/peers.sh start postfix DIR): `smtp-probe batch` through RCPT,
 #   STARTTLS and plaintext, against swaks run CONCURRENCY at a time by xargs -P, and Postfix's smtp-source
@@ -10,6 +13,45 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+
+if [ "${1:-}" = heap ]; then
+  # Heap per in-flight probe: a loopback server greets and then holds every connection; batch keeps N probes in
+  # flight (each waiting for its EHLO reply); live heap after a full GC, N in flight against 10 in flight.
+  many=${2:-1000}
+  [ -f probe-cli/target/smtp-probe.jar ] || mvn -B -q -DskipTests -pl probe-cli -am package
+  dir="$(mktemp -d /tmp/smtp-probe-heap.XXXXXX)"
+  python3 - "$dir/port" <<'PY' &
+import socket, sys, threading
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 0)); s.listen(4096)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+held = []
+while True:
+    c, _ = s.accept(); c.sendall(b"220 hold.test ESMTP\r\n"); held.append(c)
+PY
+  server=$!
+  trap 'kill "$server" 2>/dev/null || true; rm -rf "$dir"' EXIT
+  while [ ! -s "$dir/port" ]; do sleep 0.1; done
+  port="$(cat "$dir/port")"
+  live() { # N: live heap in KiB with N probes held in flight
+    local n=$1 pid used
+    for ((i = 0; i < n; i++)); do printf '{"server":"127.0.0.1:%s","rcpt":["u%d@hold.test"]}\n' "$port" "$i"; done >"$dir/in"
+    java -Xmx512m -jar probe-cli/target/smtp-probe.jar batch -i "$dir/in" -o /dev/null --summary /dev/null \
+      --concurrency "$n" --per-host 0 --per-domain-rate 0 --timeout 60 --no-posture --ehlo bench.test &
+    pid=$!
+    # wait until every connection is in (the server holds them), then measure after a full GC
+    until [ "$(ss -Htn state established "( dport = :$port )" | wc -l)" -ge "$n" ]; do sleep 0.2; done
+    sleep 1
+    jcmd "$pid" GC.run >/dev/null
+    used="$(jcmd "$pid" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {print $(i + 1); exit}}' | tr -dc 0-9)"
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    echo "$used"
+  }
+  base="$(live 10)"
+  high="$(live "$many")"
+  echo "live heap after full GC: 10 in flight ${base} KiB, $many in flight ${high} KiB:" \
+    "$(( (high - base) * 1024 / (many - 10) )) bytes per in-flight probe"
+  exit 0
+fi
 
 if [ "${1:-}" = peers ]; then
   probes=${2:-1000} conc=${3:-20}

@@ -65,13 +65,21 @@ final class BatchRun {
         });
         Progress progress = Progress.forStandardError(err);
         ReplyClassifier classifier = ReplyClassifier.standard();
+        DiagnosisEngine diagnoses = new DiagnosisEngine(classifier);
+        // Probes start here, not on the event loop that ended the one before (see Dispatcher.Builder#starter).
+        ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "smtp-probe-batch-starter");
+            t.setDaemon(true);
+            return t;
+        });
         // Twice the concurrency in flight: the dispatcher always has the next probe queued, and input is read
         // no further ahead than that, so memory does not grow with the input.
         int window = concurrency * 2;
         Semaphore inFlight = new Semaphore(window);
         try (SmtpProber prober = SmtpProber.builder().build()) {
             Dispatcher dispatcher = Dispatcher.builder().maxConcurrent(concurrency).maxPerAddress(perHost)
-                    .perDomainRate(perDomainRate).retryTransient(backOff).scheduler(prober.eventLoopGroup()).build();
+                    .perDomainRate(perDomainRate).retryTransient(backOff).scheduler(prober.eventLoopGroup())
+                    .starter(starter).build();
             String line;
             while ((line = lines.readLine()) != null) {
                 String t = line.strip();
@@ -111,7 +119,7 @@ final class BatchRun {
                 dispatcher.submit(options.request(), prober::probe).whenCompleteAsync((result, error) -> {
                     try {
                         if (result != null) {
-                            Diagnosis diagnosis = new DiagnosisEngine(classifier).diagnose(result);
+                            Diagnosis diagnosis = diagnoses.diagnose(result);
                             ObjectNode report = new JsonReport(classifier, reportOptions).toTree(result, diagnosis);
                             report.put("batchInput", t);
                             writeLine(out, report);
@@ -131,6 +139,7 @@ final class BatchRun {
             }
             inFlight.acquire(window);
         } finally {
+            starter.shutdown();
             writer.shutdown();
             writer.awaitTermination(10, TimeUnit.SECONDS);
         }

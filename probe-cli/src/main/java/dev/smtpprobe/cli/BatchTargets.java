@@ -36,6 +36,12 @@ final class BatchTargets {
     /** camelCase key (and "target") to the option it sets. */
     private final Map<String, OptionSpec> byKey = new HashMap<>();
     private final String ehloName;
+    /**
+     * One probe command line for every line: building picocli's model by reflection costs milliseconds, which
+     * per line would cap a batch's rate on the reading thread. picocli resets every option to its initial value
+     * at each parse. Used by the reading thread only.
+     */
+    private final CommandLine lineParser = probeCommandLine();
 
     /**
      * @param probeArgs probe options that apply to every line (no TARGET)
@@ -168,10 +174,9 @@ final class BatchTargets {
             args.add("--");
             args.add(target);
         }
-        CommandLine probe = probeCommandLine();
         try {
-            probe.parseArgs(args.toArray(String[]::new));
-            return ((ProbeCommand) probe.getCommand()).validate();
+            lineParser.parseArgs(args.toArray(String[]::new));
+            return ((ProbeCommand) lineParser.getCommand()).validate();
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -142,6 +142,27 @@ class BatchCommandTest {
     }
 
     @Test
+    void eachLineGetsOnlyItsOwnRepeatableValues() throws IOException {
+        Path in = input(List.of(serverLine("one@example.test"), serverLine("two@example.test"),
+                "{\"server\":\"127.0.0.1:" + server.port() + "\",\"quitAfter\":\"mail\"}"));
+
+        List<JsonNode> out = lines(batch(in, "--concurrency", "1").out());
+
+        assertThat(out).hasSize(3);
+        for (JsonNode n : out) {
+            String input = n.get("batchInput").asText();
+            String report = n.toString();
+            if (input.contains("one@")) {
+                assertThat(report).contains("RCPT TO:<one@example.test>").doesNotContain("two@example.test");
+            } else if (input.contains("two@")) {
+                assertThat(report).contains("RCPT TO:<two@example.test>").doesNotContain("one@example.test");
+            } else {
+                assertThat(report).doesNotContain("RCPT TO:");
+            }
+        }
+    }
+
+    @Test
     void summaryGoesToTheSummaryFileAndExitIsTheWorstVerdict() throws IOException {
         server.rejectRecipient("nobody@example.test", Reply.of(550, "5.1.1 <nobody@example.test>: User unknown"));
         Path summary = dir.resolve("summary.json");

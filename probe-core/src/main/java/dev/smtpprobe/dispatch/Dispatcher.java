@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -48,6 +49,7 @@ public final class Dispatcher {
     private final Duration retryAfter;
     private final Predicate<ProbeResult> retryIf;
     private final Clock clock;
+    private final Executor starter;
 
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
     private int running;
@@ -63,6 +65,7 @@ public final class Dispatcher {
         this.retryAfter = b.retryAfter;
         this.retryIf = b.retryIf;
         this.clock = Objects.requireNonNull(b.clock, "clock (or scheduler) is required");
+        this.starter = b.starter;
     }
 
     public static Builder builder() {
@@ -139,7 +142,11 @@ public final class Dispatcher {
         promote();
     }
 
-    /** Starts queued probes while there is room; starts them outside the lock. */
+    /**
+     * Starts queued probes while there is room, outside the lock, on the starter executor: the thread that ends a
+     * probe is often an event loop, and starting the next (building its request, reading a CA file) is no work
+     * for an event loop.
+     */
     private void promote() {
         List<Runnable> toStart = new ArrayList<>();
         synchronized (this) {
@@ -148,7 +155,7 @@ public final class Dispatcher {
                 toStart.add(ready.poll());
             }
         }
-        toStart.forEach(Runnable::run);
+        toStart.forEach(starter::execute);
     }
 
     /**
@@ -298,8 +305,18 @@ public final class Dispatcher {
         private Duration retryAfter = Duration.ZERO;
         private Predicate<ProbeResult> retryIf = Dispatcher::greylisted;
         private Clock clock;
+        private Executor starter = Runnable::run;
 
         private Builder() {
+        }
+
+        /**
+         * Where probes are started (default: on the thread that submits, or that ends the probe before). Give an
+         * executor off the event loop when probes finish there, as they do with an {@code SmtpProber}.
+         */
+        public Builder starter(Executor starter) {
+            this.starter = Objects.requireNonNull(starter);
+            return this;
         }
 
         /** Probes running at once (default 20). */
