@@ -4,6 +4,7 @@ import dev.smtpprobe.event.ProbeCall;
 import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.event.SafeListener;
 import dev.smtpprobe.probe.DomainProber;
+import dev.smtpprobe.probe.Politeness;
 import dev.smtpprobe.model.ProbeRequest;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.SessionRequest;
@@ -115,7 +116,7 @@ public final class SmtpProber implements Closeable {
      * the diagnosis engine turns it into findings.
      */
     public CompletableFuture<ProbeResult> probe(ProbeRequest request) {
-        return probe(request, "");
+        return probe(request, "", Politeness.NONE);
     }
 
     /**
@@ -124,14 +125,28 @@ public final class SmtpProber implements Closeable {
      * tell two probes of the same domain apart.
      */
     public CompletableFuture<ProbeResult> probe(ProbeRequest request, String name) {
+        return probe(request, name, Politeness.NONE);
+    }
+
+    /**
+     * The same probe with a scheduler's say over it: every session waits at {@code politeness}'s gate before it
+     * dials, and MX plans may be shared between probes (see {@code dispatch.Dispatcher}, which batches use).
+     */
+    public CompletableFuture<ProbeResult> probe(ProbeRequest request, Politeness politeness) {
+        return probe(request, "", politeness);
+    }
+
+    /** A named probe under a scheduler's politeness: the one place the others lead to. */
+    public CompletableFuture<ProbeResult> probe(ProbeRequest request, String name, Politeness politeness) {
         Objects.requireNonNull(request);
         Objects.requireNonNull(name);
+        Objects.requireNonNull(politeness);
         ProbeEventListener call = listener;
         if (listenerFactory != null) {
             call = listener.plus(listenerFactory.create(new ProbeCall(callIds.incrementAndGet(), request, name)));
         }
         ProbeEventListener events = call;
-        return new DomainProber(r -> session(r, events), group).probe(request, events);
+        return new DomainProber(r -> session(r, events), group, politeness).probe(request, events);
     }
 
     public EventLoopGroup eventLoopGroup() {

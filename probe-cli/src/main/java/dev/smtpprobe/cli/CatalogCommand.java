@@ -1,7 +1,5 @@
 package dev.smtpprobe.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smtpprobe.catalog.CatalogEntry;
 import dev.smtpprobe.catalog.ReplyCatalog;
 import dev.smtpprobe.catalog.ReplyClassifier;
@@ -72,9 +70,7 @@ public final class CatalogCommand implements Callable<Integer> {
 
     private void listAll(ReplyCatalog catalog, PrintWriter out) {
         if (format == OutputFormat.JSON) {
-            ArrayNode all = CatalogJson.MAPPER.createArrayNode();
-            catalog.entries().forEach(e -> all.add(CatalogJson.entry(e)));
-            out.println(CatalogJson.pretty(all));
+            out.println(CatalogJson.allEntries(catalog));
             return;
         }
         for (CatalogEntry e : catalog.entries()) {
@@ -102,10 +98,7 @@ public final class CatalogCommand implements Callable<Integer> {
     private void showEnhanced(String enhanced, ReplyCatalog catalog, PrintWriter out) {
         String meaning = catalog.enhancedMeaning(enhanced).orElseThrow();
         if (format == OutputFormat.JSON) {
-            ObjectNode o = CatalogJson.MAPPER.createObjectNode();
-            o.put("enhancedCode", enhanced);
-            o.put("enhancedMeaning", meaning);
-            out.println(CatalogJson.pretty(o));
+            out.println(CatalogJson.enhanced(enhanced, meaning));
         } else {
             out.println(meaning);
         }

@@ -40,6 +40,27 @@ final class CatalogJson {
         return node instanceof JsonNode json ? JsonText.escapeAll(json.deepCopy()) : node;
     }
 
+    /*
+     * The commands call these instead of building Jackson nodes themselves: picocli reflects over every command
+     * class's methods (lambdas included) at start, and a Jackson type in one of their signatures loads Jackson
+     * for every command, a probe's cold start included.
+     */
+
+    /** Every entry, as a pretty JSON array. */
+    static String allEntries(dev.smtpprobe.catalog.ReplyCatalog catalog) {
+        ArrayNode all = MAPPER.createArrayNode();
+        catalog.entries().forEach(e -> all.add(entry(e)));
+        return pretty(all);
+    }
+
+    /** An enhanced status code and its meaning, as pretty JSON. */
+    static String enhanced(String enhanced, String meaning) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("enhancedCode", enhanced);
+        o.put("enhancedMeaning", meaning);
+        return pretty(o);
+    }
+
     static String classId(ReplyClass c) {
         return c.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -50,6 +50,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -71,6 +72,7 @@ public final class DomainProber {
 
     private final Function<SessionRequest, CompletableFuture<SessionResult>> sessions;
     private final MtaStsFetcher mtaSts;
+    private final Politeness politeness;
 
     /**
      * A prober that cannot fetch MTA-STS policies (it has no event loop to do it on): the policy is reported as
@@ -85,8 +87,18 @@ public final class DomainProber {
 
     /** @param group the event loop group the MTA-STS policy is fetched on (the engine's own) */
     public DomainProber(Function<SessionRequest, CompletableFuture<SessionResult>> sessions, EventLoopGroup group) {
+        this(sessions, group, Politeness.NONE);
+    }
+
+    /**
+     * @param politeness gates every session before it dials and may share MX plans between probes (a batch's
+     *        dispatcher); {@link Politeness#NONE} for a probe on its own
+     */
+    public DomainProber(Function<SessionRequest, CompletableFuture<SessionResult>> sessions, EventLoopGroup group,
+            Politeness politeness) {
         this.sessions = Objects.requireNonNull(sessions);
         this.mtaSts = new MtaStsFetcher(group);
+        this.politeness = Objects.requireNonNull(politeness);
     }
 
     public CompletableFuture<ProbeResult> probe(ProbeRequest request) {
@@ -123,15 +135,15 @@ public final class DomainProber {
             long start) {
         ProbeTarget target = request.target();
         TransportSecurityOptions security = request.transportSecurity();
-        DnsClient dns = DnsClient.builder().resolvers(request.resolvers()).timeout(request.dnsTimeout())
-                .retries(request.dnsRetries()).dnssec(security.dnssec(), security.trustAnchorFile()).build();
+        // Built only when a name must be resolved: a server given as an IP literal never loads dnsjava (cold start).
+        Supplier<DnsClient> dnsClient = () -> DnsClient.builder().resolvers(request.resolvers())
+                .timeout(request.dnsTimeout()).retries(request.dnsRetries())
+                .dnssec(security.dnssec(), security.trustAnchorFile()).build();
         // Trust anchors are read here, on the caller's thread: the judging at the end runs wherever the probe ends.
         TrustEvaluator anchors = request.session().caFile().map(TrustEvaluator::fromPemFile)
                 .orElseGet(TrustEvaluator::jdkDefault);
         Random random = request.shuffleSeed().isPresent() ? new Random(request.shuffleSeed().getAsLong()) : new Random();
-        MxResolver mx = new MxResolver(dns, random, events);
         int port = target.port();
-        BlocklistChecker blocklists = new BlocklistChecker(dns);
 
         Optional<InetAddress> addressLiteral = target.kind() == ProbeTarget.Kind.ADDRESS
                 ? ipLiteral(target.domain()) : Optional.empty();
@@ -157,10 +169,14 @@ public final class DomainProber {
                 host = CompletableFuture.completedFuture(new MxHost(0, target.domain(), fromHostsFile,
                         Optional.<DnsFailure>empty(), List.<String>of()));
             } else {
-                host = mx.resolveHost(0, target.domain(), request.addressFamily());
+                host = new MxResolver(dnsClient.get(), random, events).resolveHost(0, target.domain(),
+                        request.addressFamily());
             }
-            // A server named directly has no posture, but the user's own sending address can still be checked.
-            CompletableFuture<List<PostureCheck>> sender = blocklists.senderChecks(request.blocklists());
+            // A server named directly has no posture, but the user's own sending address can still be checked
+            // (and only then is a DNS client made: a probe of an IP literal loads no DNS code at all).
+            CompletableFuture<List<PostureCheck>> sender = request.blocklists().sendingAddress().isEmpty()
+                    ? CompletableFuture.completedFuture(List.of())
+                    : new BlocklistChecker(dnsClient.get()).senderChecks(request.blocklists());
             return host.thenCompose(h -> {
                 // A SERVER target has no MX plan; when its name does not resolve, the failure is reported as a
                 // FAILED plan so that it is not lost.
@@ -173,6 +189,9 @@ public final class DomainProber {
             });
         }
 
+        DnsClient dns = dnsClient.get();
+        BlocklistChecker blocklists = new BlocklistChecker(dns);
+        MxResolver mx = new MxResolver(dns, random, events);
         PostureChecker posture = new PostureChecker(dns);
         TlsaResolver tlsa = new TlsaResolver(dns);
         CompletableFuture<List<PostureCheck>> domainChecks = request.posture()
@@ -182,7 +201,8 @@ public final class DomainProber {
                 : CompletableFuture.completedFuture(Optional.empty());
         CompletableFuture<Optional<MtaStsResult>> mtaSts = request.posture()
                 ? mtaStsPolicy(request, dns, anchors) : CompletableFuture.completedFuture(Optional.empty());
-        return mx.resolve(target.domain(), request.addressFamily()).thenCompose(plan -> {
+        String planKey = normalise(target.domain()) + "|" + request.addressFamily() + "|" + request.resolvers();
+        return politeness.mxPlan(planKey, () -> mx.resolve(target.domain(), request.addressFamily())).thenCompose(plan -> {
             boolean deliverable = plan.kind() == MxPlan.Kind.MX || plan.kind() == MxPlan.Kind.IMPLICIT;
             boolean hostPosture = request.posture() && deliverable;
             CompletableFuture<List<TlsaLookup>> tlsaLookups = hostPosture
@@ -266,33 +286,38 @@ public final class DomainProber {
                 attempts.add(request.sessionRequest(h.name(), new InetSocketAddress(a, port)));
             }
         }
-        return step(attempts, 0, new ArrayList<>(), request.allMx());
+        return step(request.target().domain(), attempts, 0, new ArrayList<>(), request.allMx());
     }
 
-    private CompletableFuture<List<SessionResult>> step(
+    private CompletableFuture<List<SessionResult>> step(String domain,
             List<SessionRequest> attempts, int index, List<SessionResult> done, boolean allMx) {
         if (index >= attempts.size()) {
             return CompletableFuture.completedFuture(List.copyOf(done));
         }
         SessionRequest attempt = attempts.get(index);
-        return runSession(attempt).thenCompose(result -> {
+        return runSession(domain, attempt).thenCompose(result -> {
             done.add(result);
             if (allMx || shouldFailOver(result)) {
-                return step(attempts, index + 1, done, allMx);
+                return step(domain, attempts, index + 1, done, allMx);
             }
             return CompletableFuture.completedFuture(List.copyOf(done));
         });
     }
 
-    private CompletableFuture<SessionResult> runSession(SessionRequest request) {
+    private CompletableFuture<SessionResult> runSession(String domain, SessionRequest request) {
         long start = System.nanoTime();
-        CompletableFuture<SessionResult> f;
-        try {
-            f = Objects.requireNonNull(sessions.apply(request), "session runner returned null");
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        return f.handle((r, error) -> r != null ? r : internalError(request, error, start));
+        return politeness.beforeSession(domain, request).thenCompose(release -> {
+            CompletableFuture<SessionResult> f;
+            try {
+                f = Objects.requireNonNull(sessions.apply(request), "session runner returned null");
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            return f.handle((r, error) -> {
+                release.run();
+                return r != null ? r : internalError(request, error, start);
+            });
+        });
     }
 
     /**
