@@ -237,6 +237,21 @@ public final class DemoCommand implements Callable<Integer> {
             scenarios.add(new Scenario("open-relay", "A server that relays for anyone (--relay-test)", "CRITICAL",
                     List.of("probe", "--server", "127.0.0.20:" + port(relay), "--relay-test", "--ehlo", EHLO)));
 
+            // 13. Many targets in one run: batch on one shared prober, politely (per-host and per-domain limits),
+            // one JSON report per target written to a file, the summary on standard error, the worst verdict as
+            // the exit code. Each line may carry its own options (here: the port of its demo server).
+            Path batchInput = dir.resolve("targets.jsonl");
+            Files.writeString(batchInput, String.join("\n",
+                    "{\"target\":\"healthy.demo.test\",\"port\":" + port(healthy) + "}",
+                    "{\"target\":\"greylist.demo.test\",\"port\":" + port(grey) + "}",
+                    "{\"target\":\"nobody@users.demo.test\",\"port\":" + port(users) + "}",
+                    "not a target at all") + "\n", StandardCharsets.UTF_8);
+            scenarios.add(new Scenario("batch", "Three domains and a bad line in one batch (worst verdict wins)",
+                    "UNKNOWN",
+                    List.of("batch", "-i", batchInput.toString(), "-o", dir.resolve("reports.jsonl").toString(),
+                            "--concurrency", "4", "--resolver", resolver, "--ca-file", caFile.toString(),
+                            "--ehlo", EHLO)));
+
             // 9 and 10. DNSSEC, DANE and MTA-STS: a signed zone whose TLSA record matches the MX's key and an
             // enforce policy served over HTTPS, then a signed zone whose TLSA record names a key the MX no longer
             // uses (a botched certificate rollover). The signed zones are their own trust anchors.
