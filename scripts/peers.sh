@@ -273,7 +273,8 @@ make_certificates() {
 # listener per scenario, and Dovecot as its SASL server (auth only, one passwd-file user). Relays nowhere:
 # only the local domain peer.test is accepted, and its mail is discarded once queued.
 
-readonly POSTFIX_SCENARIOS=(STARTTLS ENCRYPT IMPLICIT_TLS REJECT_GREETING PLAINTEXT LOGIN_ONLY)
+readonly POSTFIX_SCENARIOS=(STARTTLS ENCRYPT IMPLICIT_TLS REJECT_GREETING PLAINTEXT LOGIN_ONLY
+  PROXY_PROTOCOL BARE_NEWLINE_FORBIDDEN BARE_NEWLINE_ALLOWED)
 
 postfix_write_config() {
   local dir=$1 base=$2 auth_port=$3 run=$4
@@ -337,6 +338,11 @@ EOF
     echo "$LOOPBACK:$((base + 3)) inet n - n - - smtpd -o syslog_name=postfix/reject-greeting -o smtpd_client_restrictions=reject -o smtpd_delay_reject=no"
     echo "$LOOPBACK:$((base + 4)) inet n - n - - smtpd -o syslog_name=postfix/plaintext -o smtpd_tls_security_level=none -o smtpd_tls_auth_only=no"
     echo "$LOOPBACK:$((base + 5)) inet n - n - - smtpd -o syslog_name=postfix/login-only -o smtpd_sasl_mechanism_filter=login"
+    # A listener behind a load balancer: every connection must open with a HAProxy PROXY header (v1 or v2).
+    echo "$LOOPBACK:$((base + 6)) inet n - n - - smtpd -o syslog_name=postfix/proxy-protocol -o smtpd_upstream_proxy_protocol=haproxy"
+    # SMTP smuggling (CVE-2023-51764): one listener refuses bare <LF>, one takes it as a line end, as before the fix.
+    echo "$LOOPBACK:$((base + 7)) inet n - n - - smtpd -o syslog_name=postfix/bare-newline-forbidden -o smtpd_tls_security_level=none -o smtpd_forbid_bare_newline=yes"
+    echo "$LOOPBACK:$((base + 8)) inet n - n - - smtpd -o syslog_name=postfix/bare-newline-allowed -o smtpd_tls_security_level=none -o smtpd_forbid_bare_newline=no"
     cat <<'EOF'
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -424,8 +430,8 @@ postfix_start() {
   chmod 600 "$dir/password"
 
   for attempt in 1 2 3; do
-    base="$(pick_ports 7)" || die $EXIT_FAILED "no 7 free consecutive loopback ports found"
-    local auth_port=$((base + 6))
+    base="$(pick_ports 10)" || die $EXIT_FAILED "no 10 free consecutive loopback ports found"
+    local auth_port=$((base + 9))
     postfix_write_config "$dir" "$base" "$auth_port" "$run"
     rm -rf "$run"
     mkdir -p "$run/queue" "$run/data"
@@ -448,7 +454,8 @@ postfix_start() {
     trace "postfix started"
     if await_line "$((base + 0))" "220 " 15 && await_line "$((base + 1))" "220 " 15 \
         && await_line "$((base + 3))" "554 " 15 && await_line "$((base + 4))" "220 " 15 \
-        && await_line "$((base + 5))" "220 " 15 && await_tls_line "$((base + 2))" "220 " "$dir/tls/ca.pem" 15; then
+        && await_line "$((base + 5))" "220 " 15 && await_line "$((base + 7))" "220 " 15 \
+        && await_line "$((base + 8))" "220 " 15 && await_tls_line "$((base + 2))" "220 " "$dir/tls/ca.pem" 15; then
       trace "every listener answers"
       postfix_report "$dir" "$base" "$auth_port" "$started" | tee "$dir/peer.env"
       return 0
