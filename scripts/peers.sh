@@ -341,7 +341,8 @@ EOF
     # A listener behind a load balancer: every connection must open with a HAProxy PROXY header (v1 or v2).
     echo "$LOOPBACK:$((base + 6)) inet n - n - - smtpd -o syslog_name=postfix/proxy-protocol -o smtpd_upstream_proxy_protocol=haproxy"
     # SMTP smuggling (CVE-2023-51764): one listener refuses bare <LF>, one takes it as a line end, as before the fix.
-    echo "$LOOPBACK:$((base + 7)) inet n - n - - smtpd -o syslog_name=postfix/bare-newline-forbidden -o smtpd_tls_security_level=none -o smtpd_forbid_bare_newline=yes"
+    # The exclusions default to $mynetworks, which is loopback here: emptied so that the refusal applies to us.
+    echo "$LOOPBACK:$((base + 7)) inet n - n - - smtpd -o syslog_name=postfix/bare-newline-forbidden -o smtpd_tls_security_level=none -o smtpd_forbid_bare_newline=yes -o smtpd_forbid_bare_newline_exclusions="
     echo "$LOOPBACK:$((base + 8)) inet n - n - - smtpd -o syslog_name=postfix/bare-newline-allowed -o smtpd_tls_security_level=none -o smtpd_forbid_bare_newline=no"
     cat <<'EOF'
 cleanup   unix  n       -       n       -       0       cleanup
