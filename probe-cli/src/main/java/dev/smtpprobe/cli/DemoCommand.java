@@ -91,8 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 out.flush();
                 StringWriter scenarioErr = new StringWriter();
-                int exit = SmtpProbeCommand.commandLine(out, new PrintWriter(scenarioErr, true))
-                        .execute(args.toArray(String[]::new));
+                int exit = SmtpProbeCommand.execute(out, new PrintWriter(scenarioErr, true), args.toArray(String[]::new));
                 out.flush();
                 if (!scenarioErr.toString().isEmpty()) {
                     err.print(scenarioErr);

@@ -3,6 +3,7 @@ package dev.smtpprobe.cli;
 import dev.smtpprobe.model.ErrorText;
 import dev.smtpprobe.model.Printable;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,16 +15,6 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Live SMTP probe and delivery tester: walks the SMTP conversation with a domain's MX hosts or"
                 + " a smart host, and says what is wrong, who must act and what to do.",
-        subcommands = {
-                ProbeCommand.class,
-                BatchCommand.class,
-                DemoCommand.class,
-                ExplainCommand.class,
-                BouncesCommand.class,
-                CatalogCommand.class,
-                ServeCommand.class,
-                AutoComplete.GenerateCompletion.class,
-        },
         footer = {"",
                 "Exit codes (all commands, all formats): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad usage or an internal error).",
                 "",
@@ -56,17 +47,59 @@ public final class SmtpProbeCommand implements Runnable {
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs the command line with the given streams; used by main and by tests. */
-    public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        return commandLine(out, err).execute(args);
+    /**
+     * The subcommands, by name. Picocli builds a command's model by reflection over every option, which costs more
+     * than half a second for all of them on a cold JVM; a command line that names one subcommand gets only that
+     * one's model (see {@link #commandLine(PrintWriter, PrintWriter, String...)}).
+     */
+    // Names and a switch rather than a map of constructor references: with the references in a static map, the
+    // JDK 25.0.3 AOT cache writer crashed (archiveHeapWriter.cpp:757) and the launcher got no archive.
+    private static final List<String> SUBCOMMANDS =
+            List.of("probe", "batch", "demo", "explain", "bounces", "catalog", "serve", "generate-completion");
+
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "probe" -> new ProbeCommand();
+            case "batch" -> new BatchCommand();
+            case "demo" -> new DemoCommand();
+            case "explain" -> new ExplainCommand();
+            case "bounces" -> new BouncesCommand();
+            case "catalog" -> new CatalogCommand();
+            case "serve" -> new ServeCommand();
+            case "generate-completion" -> new AutoComplete.GenerateCompletion();
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
+    /** Runs the command line with the given streams; used by main and by tests. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err, args).execute(args);
+    }
+
+    /** The whole command tree, every subcommand's model built. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, new String[0]);
+    }
+
+    /**
+     * The command tree for these arguments: when the first argument names a subcommand, only that subcommand is
+     * registered (help and errors of the top-level command need no other), and {@code --version} alone needs none;
+     * otherwise all of them, so that {@code --help} lists them and a mistyped name gets its suggestion.
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new SmtpProbeCommand());
+        String first = args.length == 0 ? "" : args[0];
+        if (SUBCOMMANDS.contains(first) && !first.equals("generate-completion")) {
+            cl.addSubcommand(first, subcommand(first));
+        } else if (!(args.length == 1 && (first.equals("--version") || first.equals("-V")))) {
+            for (String name : SUBCOMMANDS) {
+                cl.addSubcommand(name, subcommand(name));
+            }
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, badArgs) -> {
             CommandLine bad = ex.getCommandLine();
             bad.getErr().println("smtp-probe: " + oneLine(ex.getMessage())
                     + " (try '" + bad.getCommandSpec().qualifiedName() + " --help')");
