@@ -1,7 +1,8 @@
 package dev.smtpprobe.catalog;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,29 +36,26 @@ final class CatalogLoader {
     private CatalogLoader() {
     }
 
+    /**
+     * catalog-entries.json, read with Jackson's streaming parser: every probe report classifies replies, and the
+     * data-binding layer would load several hundred classes at start for one small file.
+     */
     static Map<Integer, CatalogEntry> entries(String resource) {
         Map<Integer, CatalogEntry> out = new LinkedHashMap<>();
-        try (InputStream in = open(resource)) {
-            JsonNode root = new ObjectMapper().readTree(in);
-            for (JsonNode n : root.get("entries")) {
-                int code = n.get("code").asInt();
-                List<String> causes = new ArrayList<>();
-                n.get("causes").forEach(c -> causes.add(c.asText()));
-                JsonNode alt = n.get("alternativeReading");
-                CatalogEntry e = new CatalogEntry(
-                        code,
-                        ReplyClass.valueOf(text(n, "class", code).toUpperCase(Locale.ROOT).replace('-', '_')),
-                        text(n, "title", code),
-                        text(n, "explanation", code),
-                        causes,
-                        text(n, "remedy", code),
-                        actor(text(n, "actor", code), resource + " code " + code),
-                        n.get("retryable").asBoolean(),
-                        category(text(n, "category", code), resource + " code " + code),
-                        text(n, "standard", code),
-                        alt == null || alt.isNull() ? Optional.empty() : Optional.of(alt.asText()));
-                if (out.put(code, e) != null) {
-                    throw new IllegalStateException(resource + ": duplicate entry " + code);
+        try (InputStream in = open(resource); JsonParser p = new JsonFactory().createParser(in)) {
+            expect(p, p.nextToken(), JsonToken.START_OBJECT, resource);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                JsonToken value = p.nextToken();
+                if (!p.currentName().equals("entries")) {
+                    p.skipChildren();
+                    continue;
+                }
+                expect(p, value, JsonToken.START_ARRAY, resource);
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    CatalogEntry e = entry(readFields(p, resource), resource);
+                    if (out.put(e.code(), e) != null) {
+                        throw new IllegalStateException(resource + ": duplicate entry " + e.code());
+                    }
                 }
             }
         } catch (IOException ex) {
@@ -66,12 +64,65 @@ final class CatalogLoader {
         return out;
     }
 
-    private static String text(JsonNode n, String field, int code) {
-        JsonNode v = n.get(field);
-        if (v == null || v.asText().isBlank()) {
+    /** One entry object's fields: strings, numbers and booleans as text, an array as a list, null as absent. */
+    private static Map<String, Object> readFields(JsonParser p, String resource) throws IOException {
+        Map<String, Object> fields = new HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.START_ARRAY) {
+                List<String> items = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    items.add(p.getText());
+                }
+                fields.put(name, items);
+            } else if (t == JsonToken.START_OBJECT) {
+                throw new IllegalStateException(resource + " line " + p.currentLocation().getLineNr()
+                        + ": field " + name + " must not be an object");
+            } else if (t != JsonToken.VALUE_NULL) {
+                fields.put(name, p.getText());
+            }
+        }
+        return fields;
+    }
+
+    private static CatalogEntry entry(Map<String, Object> n, String resource) {
+        Object codeField = n.get("code");
+        if (!(codeField instanceof String codeText) || !codeText.matches("[0-9]{3}")) {
+            throw new IllegalStateException(resource + ": an entry without a three-digit code: " + n);
+        }
+        int code = Integer.parseInt(codeText);
+        if (!(n.get("causes") instanceof List<?> list)) {
+            throw new IllegalStateException("catalog entry " + code + " lacks causes");
+        }
+        List<String> causes = list.stream().map(String::valueOf).toList();
+        Object alt = n.get("alternativeReading");
+        return new CatalogEntry(
+                code,
+                ReplyClass.valueOf(text(n, "class", code).toUpperCase(Locale.ROOT).replace('-', '_')),
+                text(n, "title", code),
+                text(n, "explanation", code),
+                causes,
+                text(n, "remedy", code),
+                actor(text(n, "actor", code), resource + " code " + code),
+                Boolean.parseBoolean(text(n, "retryable", code)),
+                category(text(n, "category", code), resource + " code " + code),
+                text(n, "standard", code),
+                alt instanceof String a ? Optional.of(a) : Optional.empty());
+    }
+
+    private static void expect(JsonParser p, JsonToken got, JsonToken wanted, String resource) {
+        if (got != wanted) {
+            throw new IllegalStateException(resource + " line " + p.currentLocation().getLineNr() + ": expected "
+                    + wanted + ", found " + got);
+        }
+    }
+
+    private static String text(Map<String, Object> n, String field, int code) {
+        if (!(n.get(field) instanceof String v) || v.isBlank()) {
             throw new IllegalStateException("catalog entry " + code + " lacks " + field);
         }
-        return v.asText();
+        return v;
     }
 
     /** One data row of a TSV resource: its fields and where it stands, for error messages. */
