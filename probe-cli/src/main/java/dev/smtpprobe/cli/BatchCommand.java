@@ -134,8 +134,10 @@ public final class BatchCommand implements Callable<Integer> {
         Set<Long> done = resume == null ? Set.of() : BatchRun.alreadyDone(resume);
         PrintWriter err = cl.getErr();
         try (Writer out = openOutput(); InputStream in = openInput()) {
+            long expected = input == null || input.equals("-") || !Files.isRegularFile(Path.of(input)) ? -1
+                    : BatchRun.countTargets(Path.of(input), slice, done);
             return BatchRun.run(targets, concurrency, perHost, perDomainRate, summaryFile, slice, backOff, done, new BoundedLineReader(
-                    new InputStreamReader(in, StandardCharsets.UTF_8), MAX_LINE_CHARS), out, err);
+                    new InputStreamReader(in, StandardCharsets.UTF_8), MAX_LINE_CHARS), expected, out, err);
         }
     }
 

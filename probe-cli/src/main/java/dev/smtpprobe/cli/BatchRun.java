@@ -11,6 +11,10 @@ import dev.smtpprobe.diagnosis.Verdict;
 import dev.smtpprobe.dispatch.Dispatcher;
 import dev.smtpprobe.report.JsonReport;
 import dev.smtpprobe.report.ReportOptions;
+import me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,15 +59,39 @@ final class BatchRun {
     private BatchRun() {
     }
 
+    /**
+     * How many lines of the input file the run will probe (targets in the shard, not already done), for the
+     * progress bar's total; -1 when it cannot tell. One quick pass: reading is far cheaper than probing.
+     */
+    static long countTargets(Path input, int[] slice, Set<Long> done) {
+        long n = 0;
+        try (java.io.Reader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+            BoundedLineReader lines = new BoundedLineReader(reader, BatchCommand.MAX_LINE_CHARS);
+            String line;
+            while ((line = lines.readLine()) != null) {
+                String t = line.strip();
+                if (!t.isEmpty() && !t.startsWith("#")) {
+                    String key = BatchTargets.key(t);
+                    if (BatchTargets.inShard(key, slice[0], slice[1]) && !done.contains(BatchTargets.hash(key))) {
+                        n++;
+                    }
+                }
+            }
+            return n;
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+
     static int run(BatchTargets targets, int concurrency, int perHost, double perDomainRate, Path summaryFile, int[] slice, Duration backOff, Set<Long> done, BoundedLineReader lines,
-            Writer out, PrintWriter err) throws IOException, InterruptedException {
+            long expectedTargets, Writer out, PrintWriter err) throws IOException, InterruptedException {
         Summary summary = new Summary();
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "smtp-probe-batch-writer");
             t.setDaemon(true);
             return t;
         });
-        Progress progress = Progress.forStandardError(err);
+        Progress progress = Progress.forStandardError(expectedTargets);
         ReplyClassifier classifier = ReplyClassifier.standard();
         DiagnosisEngine diagnoses = new DiagnosisEngine(classifier);
         // Probes start here, not on the event loop that ended the one before (see Dispatcher.Builder#starter).
@@ -143,7 +171,7 @@ final class BatchRun {
             writer.shutdown();
             writer.awaitTermination(10, TimeUnit.SECONDS);
         }
-        progress.finish();
+        progress.close();
         writeSummary(summary, summaryFile, err);
         return summary.worstExitCode();
     }
@@ -216,6 +244,7 @@ final class BatchRun {
         int reports;
         int errors;
         int resumed;
+        private int critical;
         private final Map<String, Integer> verdicts = new TreeMap<>();
         private final Map<String, Integer> categories = new TreeMap<>();
         private int worst = Verdict.OK.exitCode();
@@ -227,6 +256,14 @@ final class BatchRun {
             String category = d.findings().isEmpty() ? "none" : d.findings().get(0).category().id();
             categories.merge(category, 1, Integer::sum);
             worst = Math.max(worst, d.verdict().exitCode());
+            if (d.verdict().exitCode() >= Verdict.CRITICAL.exitCode()) {
+                critical++;
+            }
+        }
+
+        /** Reports whose verdict is CRITICAL or UNKNOWN, and input lines that gave no report. */
+        int failed() {
+            return critical + errors;
         }
 
         int worstExitCode() {
@@ -248,19 +285,31 @@ final class BatchRun {
     }
 
     /**
-     * A one-line count on standard error, redrawn at most five times a second, only when standard error is a
-     * terminal; otherwise nothing. (No progress-bar library: the build is offline and this is one line.)
+     * A progress bar on standard error (done of total, rate, ETA, and the failures so far), drawn by the
+     * progressbar library only when standard error is a terminal; otherwise nothing, so that logs and pipes get
+     * no carriage returns. The total is known when the input is a file; from standard input the bar counts up.
      */
-    static final class Progress {
-        private final PrintWriter err;
-        private long last;
+    static final class Progress implements AutoCloseable {
+        private final ProgressBar bar;
 
-        private Progress(PrintWriter err) {
-            this.err = err;
+        private Progress(ProgressBar bar) {
+            this.bar = bar;
         }
 
-        static Progress forStandardError(PrintWriter err) {
-            return new Progress(standardErrorIsTerminal() ? err : null);
+        static Progress forStandardError(long expectedTargets) {
+            if (!standardErrorIsTerminal()) {
+                return new Progress(null);
+            }
+            return new Progress(new ProgressBarBuilder()
+                    .setTaskName("smtp-probe batch")
+                    .setInitialMax(expectedTargets)
+                    .setUnit(" targets", 1)
+                    .showSpeed()
+                    .setUpdateIntervalMillis(200)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setConsumer(new InteractiveConsoleProgressBarConsumer(System.err))
+                    .clearDisplayOnFinish()
+                    .build());
         }
 
         private static boolean standardErrorIsTerminal() {
@@ -273,22 +322,18 @@ final class BatchRun {
         }
 
         void update(Summary s) {
-            if (err == null) {
+            if (bar == null) {
                 return;
             }
-            long now = System.nanoTime();
-            if (now - last < 200_000_000L) {
-                return;
-            }
-            last = now;
-            err.print("\rsmtp-probe batch: " + s.reports + " reports, " + s.errors + " errors");
-            err.flush();
+            bar.stepTo(s.reports + s.errors);
+            long failed = s.failed();
+            bar.setExtraMessage(failed == 0 ? "" : failed + " failed");
         }
 
-        void finish() {
-            if (err != null) {
-                err.print("\r\033[K");
-                err.flush();
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
             }
         }
     }
