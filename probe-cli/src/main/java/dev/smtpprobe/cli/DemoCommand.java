@@ -236,6 +236,17 @@ public final class DemoCommand implements Callable<Integer> {
             scenarios.add(new Scenario("open-relay", "A server that relays for anyone (--relay-test)", "CRITICAL",
                     List.of("probe", "--server", "127.0.0.20:" + port(relay), "--relay-test", "--ehlo", EHLO)));
 
+            // 12b. SMTP smuggling: a server that takes a bare line end as the end of data (as Postfix did before
+            // smtpd_forbid_bare_newline) answers the second transaction hidden behind <LF>.<CR><LF> and the others.
+            MockSmtpServer smuggling = mx(ca, "mx.smuggling.demo.test", "127.0.0.21");
+            smuggling.greeting(Reply.of(220, "mx.smuggling.demo.test ESMTP Postfix"))
+                    .dataEnding(MockSmtpServer.DataEnding.ANY_LINE_END);
+            scenarios.add(new Scenario("smtp-smuggling", "A server open to SMTP smuggling (--smuggling-test)",
+                    "CRITICAL",
+                    List.of("probe", "--server", "127.0.0.21:" + port(smuggling), "--starttls", "never",
+                            "--from", "probe@demo.test", "--rcpt", "postmaster@smuggling.demo.test", "--send",
+                            "--smuggling-test", "--ehlo", EHLO)));
+
             // 13. Many targets in one run: batch on one shared prober, politely (per-host and per-domain limits),
             // one JSON report per target written to a file, the summary on standard error, the worst verdict as
             // the exit code. Each line may carry its own options (here: the port of its demo server).

@@ -226,6 +226,12 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"--send"}, description = "Go through DATA with a generated test message; report its Message-ID and the queue id.")
     boolean send;
 
+    @Option(names = {"--smuggling-test"},
+            description = {"With --send and --rcpt: test for SMTP smuggling (CVE-2023-51764/51765/51766). One more session per",
+                    "non-standard end of data (<LF>.<CR><LF> and others) sends a test message with a second transaction",
+                    "behind it; a server that answers that transaction is CRITICAL. Delivers real test messages to the recipient."})
+    boolean smugglingTest;
+
     @Option(names = {"--header"}, paramLabel = "'NAME: VALUE'", description = "Add a header to the --send message; repeatable.")
     List<String> headers = new ArrayList<>();
 
@@ -321,6 +327,10 @@ public final class ProbeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--header, --body-file and --size shape the --send message:"
                     + " add --send");
         }
+        if (smugglingTest && (!send || recipients.isEmpty())) {
+            throw new CommandLine.ParameterException(cl, "--smuggling-test delivers real test messages: it needs --send"
+                    + " and a recipient you name with --rcpt");
+        }
         int defaultPort = implicitTls ? 465 : proto == SessionOptions.Protocol.LMTP ? 24 : TargetParser.SMTP_PORT;
         int effectivePort = port == null ? defaultPort : port;
         try {
@@ -415,7 +425,8 @@ public final class ProbeCommand implements Callable<Integer> {
             if (send) {
                 TestMessage message = TestMessage.compose(sender, request.effectiveRecipients(), ehloName,
                         ZonedDateTime.now(), headers, body(), size == null ? OptionalLong.empty() : OptionalLong.of(size));
-                request = request.toBuilder().message(message.content()).build();
+                ProbeRequest.Builder withMessage = request.toBuilder().message(message.content());
+                request = (smugglingTest ? withMessage.smugglingTest() : withMessage).build();
             }
             return new ProbeOptions(request, transcript, format, color(), quiet, verbose, metricsFile,
                     thresholds(warnTimes, critTimes), stateDir);

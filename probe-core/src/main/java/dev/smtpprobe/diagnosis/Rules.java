@@ -87,6 +87,7 @@ public final class Rules {
                 r::ehloAndAuth,
                 r::posture,
                 new BlocklistRule(),
+                new SmugglingRule(),
                 SessionRules::notes,
                 SessionRules::recipientsNotTried,
                 SessionRules::relayTest,

@@ -22,6 +22,8 @@ import java.util.OptionalLong;
  * @param shuffleSeed seeds the shuffle of equal-preference MX hosts, for repeatable runs; empty for random
  * @param transportSecurity how DNSSEC, DANE, MTA-STS and certificates are judged
  * @param blocklists the DNS blocklists to ask about each public MX address (with posture) and the sending address
+ * @param smugglingTest the SMTP smuggling test: after the walk, one session per sequence against the server that
+ *        accepted the test message, each delivering test messages to the recipient named; empty not to run it
  */
 public record ProbeRequest(
         ProbeTarget target,
@@ -34,7 +36,8 @@ public record ProbeRequest(
         boolean posture,
         OptionalLong shuffleSeed,
         TransportSecurityOptions transportSecurity,
-        Blocklists blocklists) {
+        Blocklists blocklists,
+        List<SmugglingSequence> smugglingTest) {
 
     public ProbeRequest {
         Objects.requireNonNull(target);
@@ -50,6 +53,14 @@ public record ProbeRequest(
         }
         if (dnsRetries < 0 || dnsRetries > 10) {
             throw new IllegalArgumentException("DNS retries must be 0..10: " + dnsRetries);
+        }
+        smugglingTest = List.copyOf(smugglingTest);
+        if (!smugglingTest.isEmpty()) {
+            SessionOptions.requireSmugglingTestable(session.protocol(), session.recipients(), session.envelope(),
+                    session.message(), session.quitAfter());
+            if (session.smuggling().isPresent()) {
+                throw new IllegalArgumentException("the smuggling test picks each session's sequence itself");
+            }
         }
     }
 
@@ -88,6 +99,7 @@ public record ProbeRequest(
         b.shuffleSeed = shuffleSeed;
         b.transportSecurity = transportSecurity;
         b.blocklists = blocklists;
+        b.smugglingTest = smugglingTest;
         return b;
     }
 
@@ -102,6 +114,7 @@ public record ProbeRequest(
         private OptionalLong shuffleSeed = OptionalLong.empty();
         private TransportSecurityOptions transportSecurity = TransportSecurityOptions.DEFAULTS;
         private Blocklists blocklists = Blocklists.DEFAULT;
+        private List<SmugglingSequence> smugglingTest = List.of();
 
         private Builder(ProbeTarget target) {
             this.target = Objects.requireNonNull(target);
@@ -118,10 +131,14 @@ public record ProbeRequest(
         public Builder randomShuffle() { this.shuffleSeed = OptionalLong.empty(); return this; }
         public Builder transportSecurity(TransportSecurityOptions v) { this.transportSecurity = v; return this; }
         public Builder blocklists(Blocklists v) { this.blocklists = Objects.requireNonNull(v); return this; }
+        /** Runs the SMTP smuggling test with these sequences (empty: not at all). */
+        public Builder smugglingTest(List<SmugglingSequence> v) { this.smugglingTest = List.copyOf(v); return this; }
+        /** Runs the SMTP smuggling test with every sequence. */
+        public Builder smugglingTest() { return smugglingTest(List.of(SmugglingSequence.values())); }
 
         public ProbeRequest build() {
             return new ProbeRequest(target, sessionOptions(), addressFamily, allMx, resolvers, dnsTimeout, dnsRetries,
-                    posture, shuffleSeed, transportSecurity, blocklists);
+                    posture, shuffleSeed, transportSecurity, blocklists, smugglingTest);
         }
     }
 }

@@ -169,9 +169,11 @@ public final class SecretScrubber {
                 scrubServerText(n.detail()))).toList();
         Optional<SessionResult.Delivery> delivery = s.delivery().map(d -> new SessionResult.Delivery(d.method(),
                 d.octets(), d.chunks(), d.messageId(), d.queueId().map(this::scrubServerText)));
+        Optional<SmugglingResult> smuggling = s.smuggling().map(m -> new SmugglingResult(m.sequence(), m.verdict(),
+                m.replies().stream().map(this::scrub).toList(), scrubServerText(m.detail())));
         return new SessionResult(s.request(), steps, scrub(s.capabilitiesBeforeTls()), scrub(s.capabilities()),
                 s.heloFallback(), s.tls(), s.auth(), recipients, delivery, s.roundTrips(), s.pipelinedCommands(),
-                notes, failure, s.politeEnd(), transcript, s.startNanos(), s.elapsed());
+                notes, failure, s.politeEnd(), transcript, s.startNanos(), s.elapsed(), smuggling);
     }
 
     /** The probe with every session scrubbed (DNS and posture carry no server echo of the credential). */
@@ -181,7 +183,9 @@ public final class SecretScrubber {
         }
         List<SessionResult> sessions = new ArrayList<>(r.sessions().size());
         r.sessions().forEach(s -> sessions.add(scrub(s)));
-        return new ProbeResult(r.target(), r.startedAt(), r.elapsed(), r.dns(), sessions, r.posture(), r.allMx());
+        List<SessionResult> smuggling = r.smuggling().stream().map(this::scrub).toList();
+        return new ProbeResult(r.target(), r.startedAt(), r.elapsed(), r.dns(), sessions, r.posture(), r.allMx(),
+                r.transport(), smuggling);
     }
 
     private EhloCapabilities scrub(EhloCapabilities caps) {

@@ -28,6 +28,9 @@ import java.util.Optional;
  * @param quitAfter stop politely after this phase; empty walks as far as the request allows
  * @param timeouts per-phase and overall limits
  * @param extensions which offered SMTP extensions the probe may use, and the DSN parameters to ask for
+ * @param smuggling send the message with this non-standard end-of-data sequence and a second transaction behind
+ *        it, then QUIT, to see whether the server parses that transaction (SMTP smuggling); it needs the message
+ *        and a recipient named explicitly, and the probe delivers real test messages to that recipient
  */
 public record SessionOptions(
         Protocol protocol,
@@ -47,7 +50,8 @@ public record SessionOptions(
         Optional<String> message,
         Optional<QuitAfter> quitAfter,
         Timeouts timeouts,
-        ExtensionUse extensions) {
+        ExtensionUse extensions,
+        Optional<SmugglingSequence> smuggling) {
 
     /** The EHLO name when none is given: {@code .invalid} (RFC 2606) says plainly that it is not a real host. */
     public static final String DEFAULT_EHLO_NAME = "smtp-probe.invalid";
@@ -96,6 +100,34 @@ public record SessionOptions(
         if (envelope == EnvelopeMode.RELAY_TEST && message.isPresent()) {
             throw new IllegalArgumentException("a relay test never sends a message");
         }
+        Objects.requireNonNull(smuggling);
+        if (smuggling.isPresent()) {
+            requireSmugglingTestable(protocol, recipients, envelope, message, quitAfter);
+        }
+    }
+
+    /**
+     * The SMTP smuggling test delivers real messages, so it runs only with a message to send and a recipient the
+     * user named, over SMTP, walking the whole transaction: one check, for this session and for a probe asking it.
+     */
+    static void requireSmugglingTestable(Protocol protocol, List<String> recipients, EnvelopeMode envelope,
+            Optional<String> message, Optional<QuitAfter> quitAfter) {
+        if (message.isEmpty()) {
+            throw new IllegalArgumentException("the smuggling test sends test messages: it needs --send");
+        }
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("the smuggling test delivers test messages: name their recipient "
+                    + "with --rcpt");
+        }
+        if (envelope != EnvelopeMode.PROBE) {
+            throw new IllegalArgumentException("the smuggling test excludes --relay-test and --catch-all-check");
+        }
+        if (protocol != Protocol.SMTP) {
+            throw new IllegalArgumentException("the smuggling test speaks SMTP, not LMTP");
+        }
+        if (quitAfter.isPresent()) {
+            throw new IllegalArgumentException("the smuggling test walks the whole transaction: it excludes --quit-after");
+        }
     }
 
     public static Builder builder() {
@@ -137,6 +169,7 @@ public record SessionOptions(
         Optional<QuitAfter> quitAfter = Optional.empty();
         Timeouts timeouts = Timeouts.DEFAULTS;
         ExtensionUse extensions = ExtensionUse.DEFAULTS;
+        Optional<SmugglingSequence> smuggling = Optional.empty();
 
         public B protocol(Protocol v) { protocol = v; return (B) this; }
         public B tlsMode(TlsMode v) { tlsMode = v; return (B) this; }
@@ -156,6 +189,7 @@ public record SessionOptions(
         public B quitAfter(QuitAfter v) { quitAfter = Optional.ofNullable(v); return (B) this; }
         public B timeouts(Timeouts v) { timeouts = v; return (B) this; }
         public B extensions(ExtensionUse v) { extensions = v; return (B) this; }
+        public B smuggling(SmugglingSequence v) { smuggling = Optional.ofNullable(v); return (B) this; }
 
         /** Takes every session option from {@code o}. */
         public B options(SessionOptions o) {
@@ -182,12 +216,13 @@ public record SessionOptions(
             quitAfter = o.quitAfter;
             timeouts = o.timeouts;
             extensions = o.extensions;
+            smuggling = o.smuggling;
         }
 
         protected SessionOptions sessionOptions() {
             return new SessionOptions(protocol, tlsMode, startTls, verifyCertificate, caFile, tlsName, localAddress,
                     ehloName, credential, authMechanism, allowPlaintextAuth, mailFrom, recipients, envelope, message,
-                    quitAfter, timeouts, extensions);
+                    quitAfter, timeouts, extensions, smuggling);
         }
     }
 

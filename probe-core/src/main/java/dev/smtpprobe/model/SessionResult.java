@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param transcript every line sent and received, secrets redacted
  * @param startNanos {@link System#nanoTime()} at connect start
  * @param elapsed connect start to close
+ * @param smuggling what the SMTP smuggling test showed, for a session that ran it ({@link SessionOptions#smuggling()})
  */
 public record SessionResult(
         SessionRequest request,
@@ -44,7 +45,19 @@ public record SessionResult(
         boolean politeEnd,
         List<TranscriptLine> transcript,
         long startNanos,
-        Duration elapsed) {
+        Duration elapsed,
+        Optional<SmugglingResult> smuggling) {
+
+    /** A session without the smuggling test. */
+    public SessionResult(SessionRequest request, List<Step> steps, EhloCapabilities capabilitiesBeforeTls,
+            EhloCapabilities capabilities, boolean heloFallback, Optional<TlsSessionInfo> tls, Optional<AuthResult> auth,
+            List<RecipientResult> recipients, Optional<Delivery> delivery, int roundTrips, int pipelinedCommands,
+            List<SessionNote> notes, Optional<SessionFailure> failure, boolean politeEnd, List<TranscriptLine> transcript,
+            long startNanos, Duration elapsed) {
+        this(request, steps, capabilitiesBeforeTls, capabilities, heloFallback, tls, auth, recipients, delivery,
+                roundTrips, pipelinedCommands, notes, failure, politeEnd, transcript, startNanos, elapsed,
+                Optional.empty());
+    }
 
     public SessionResult {
         Objects.requireNonNull(request);
@@ -52,6 +65,14 @@ public record SessionResult(
         recipients = List.copyOf(recipients);
         notes = List.copyOf(notes);
         transcript = List.copyOf(transcript);
+        Objects.requireNonNull(smuggling);
+    }
+
+    /** The same session with the smuggling test's result. */
+    public SessionResult withSmuggling(SmugglingResult result) {
+        return new SessionResult(request, steps, capabilitiesBeforeTls, capabilities, heloFallback, tls, auth,
+                recipients, delivery, roundTrips, pipelinedCommands, notes, failure, politeEnd, transcript, startNanos,
+                elapsed, Optional.of(result));
     }
 
     /** A session that never got to the wire (the runner itself failed): its cause and nothing else. */

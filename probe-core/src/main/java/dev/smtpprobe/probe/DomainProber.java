@@ -10,6 +10,8 @@ import dev.smtpprobe.model.ProbeTarget;
 import dev.smtpprobe.model.SessionFailure;
 import dev.smtpprobe.model.SessionRequest;
 import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.SmugglingResult;
+import dev.smtpprobe.model.SmugglingSequence;
 import dev.smtpprobe.model.TranscriptLine;
 import dev.smtpprobe.event.ProbeEventListener;
 import dev.smtpprobe.model.SmtpPhase;
@@ -114,7 +116,7 @@ public final class DomainProber {
         events.probeStart(request.target());
         CompletableFuture<ProbeResult> result;
         try {
-            result = run(request, events, startedAt, start);
+            result = run(request, events, startedAt, start).thenCompose(r -> smugglingTest(request, r));
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -234,6 +236,49 @@ public final class DomainProber {
                                 tlsaLookups.join(), nxdomain ? Optional.empty() : mtaSts.join(), anchors, startedAt));
             });
         });
+    }
+
+    /**
+     * The SMTP smuggling test, when asked: one session per sequence, one after another, against the address that
+     * accepted the test message (a separate session each, so a server confused by one sequence cannot colour the
+     * next). When no server accepted it, each sequence is reported as not run, with the reason.
+     */
+    private CompletableFuture<ProbeResult> smugglingTest(ProbeRequest request, ProbeResult result) {
+        if (request.smugglingTest().isEmpty() || result.sessions().isEmpty()) {
+            return CompletableFuture.completedFuture(result);
+        }
+        Optional<SessionResult> accepter = result.sessions().stream()
+                .filter(s -> s.succeeded() && s.delivery().isPresent()).findFirst();
+        if (accepter.isEmpty()) {
+            SessionResult last = result.sessions().get(result.sessions().size() - 1);
+            String why = "not run: no server accepted the test message"
+                    + last.failure().map(f -> " (" + f.message() + ")").orElse("");
+            List<SessionResult> notRun = new ArrayList<>();
+            for (SmugglingSequence sequence : request.smugglingTest()) {
+                SessionRequest r = smugglingRequest(last.request(), sequence);
+                notRun.add(SessionResult.notStarted(r, last.failure().map(SessionFailure::status)
+                        .orElse(ProbeStatus.REJECTED), last.failure().map(SessionFailure::phase)
+                        .orElse(SmtpPhase.MESSAGE), why, System.nanoTime())
+                        .withSmuggling(SmugglingResult.notRun(sequence, why)));
+            }
+            return CompletableFuture.completedFuture(result.withSmuggling(notRun));
+        }
+        SessionRequest base = accepter.get().request();
+        CompletableFuture<List<SessionResult>> all = CompletableFuture.completedFuture(List.of());
+        for (SmugglingSequence sequence : request.smugglingTest()) {
+            all = all.thenCompose(done -> runSession(request.target().domain(), smugglingRequest(base, sequence))
+                    .thenApply(one -> {
+                        List<SessionResult> next = new ArrayList<>(done);
+                        next.add(one.smuggling().isPresent() ? one : one.withSmuggling(SmugglingResult.notRun(
+                                sequence, "not run: " + one.failure().map(SessionFailure::message).orElse("no result"))));
+                        return next;
+                    }));
+        }
+        return all.thenApply(result::withSmuggling);
+    }
+
+    private static SessionRequest smugglingRequest(SessionRequest base, SmugglingSequence sequence) {
+        return base.toBuilder().smuggling(sequence).build();
     }
 
     /** The strict senders' verdicts for every session, and what DNS told them. */

@@ -10,6 +10,8 @@ import dev.smtpprobe.model.MxHost;
 import dev.smtpprobe.model.PostureCheck;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.SmugglingResult;
+import dev.smtpprobe.diagnosis.Observations;
 import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.TlsSessionInfo;
 import java.time.format.DateTimeFormatter;
@@ -69,6 +71,20 @@ public final class HtmlReport {
         });
         for (SessionResult s : result.sessions()) {
             session(b, s);
+        }
+        if (!result.smuggling().isEmpty()) {
+            b.append("<h2>SMTP smuggling <span class=\"muted\">")
+                    .append(escape(Observations.hostLabel(result.smuggling().get(0)))).append("</span></h2>\n")
+                    .append("<table id=\"smuggling\"><tr><th>sequence</th><th>verdict</th><th>replies</th>"
+                            + "<th>what they show</th></tr>");
+            for (SmugglingResult t : result.smugglingResults()) {
+                b.append("<tr class=\"").append(t.vulnerable() ? "critical" : "ok").append("\"><td><code>")
+                        .append(escape(t.sequence().label())).append("</code></td><td>").append(escape(t.verdict().id()))
+                        .append("</td><td>").append(escape(t.replies().stream().map(r -> String.valueOf(r.code()))
+                                .collect(Collectors.joining(" ")))).append("</td><td>").append(escape(t.detail()))
+                        .append("</td></tr>");
+            }
+            b.append("</table>\n");
         }
         if (!result.posture().isEmpty()) {
             b.append("<h2>Posture</h2>\n<table id=\"posture\"><tr><th>check</th><th>status</th><th>summary</th></tr>");

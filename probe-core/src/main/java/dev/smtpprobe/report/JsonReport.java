@@ -24,6 +24,7 @@ import dev.smtpprobe.model.SessionFailure;
 import dev.smtpprobe.model.RecipientResult;
 import dev.smtpprobe.model.SessionNote;
 import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.SmugglingResult;
 import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.TranscriptLine;
 import dev.smtpprobe.model.EhloCapabilities;
@@ -112,6 +113,10 @@ public final class JsonReport {
         ArrayNode posture = root.putArray("posture");
         result.posture().forEach(p -> posture.add(posture(p)));
         root.set("transport", transport(result.transport()));
+        // Optional: present only when --smuggling-test ran, so reports without it stay as they were.
+        if (!result.smuggling().isEmpty()) {
+            root.set("smuggling", smuggling(result));
+        }
         ObjectNode timings = root.putObject("timings");
         timings.put("totalMillis", Timings.millis(result.elapsed()));
         ObjectNode perPhase = timings.putObject("perPhase");
@@ -235,6 +240,38 @@ public final class JsonReport {
                 ln.put("line", line.direction() == TranscriptLine.Direction.INFO ? ErrorText.plain(line.line())
                         : line.line());
             }
+        }
+        return n;
+    }
+
+    private ObjectNode smuggling(ProbeResult result) {
+        ObjectNode n = NODES.objectNode();
+        SessionResult first = result.smuggling().get(0);
+        n.put("host", Observations.hostLabel(first));
+        n.put("vulnerable", result.smugglingResults().stream().anyMatch(SmugglingResult::vulnerable));
+        ArrayNode sequences = n.putArray("sequences");
+        for (SessionResult s : result.smuggling()) {
+            s.smuggling().ifPresent(t -> {
+                ObjectNode tn = sequences.addObject();
+                tn.put("sequence", t.sequence().id());
+                tn.put("label", t.sequence().label());
+                tn.put("verdict", t.verdict().id());
+                tn.put("vulnerable", t.vulnerable());
+                ArrayNode replies = tn.putArray("replies");
+                t.replies().forEach(r -> replies.add(reply(r)));
+                tn.put("detail", t.detail());
+                tn.put("politeEnd", s.politeEnd());
+                tn.put("elapsedMillis", Timings.millis(s.elapsed()));
+                if (options.transcript()) {
+                    ArrayNode transcript = tn.putArray("transcript");
+                    for (TranscriptLine line : Redaction.transcript(s.transcript())) {
+                        ObjectNode ln = transcript.addObject();
+                        ln.put("direction", line.direction().name().toLowerCase(Locale.ROOT));
+                        ln.put("line", line.direction() == TranscriptLine.Direction.INFO ? ErrorText.plain(line.line())
+                                : line.line());
+                    }
+                }
+            });
         }
         return n;
     }

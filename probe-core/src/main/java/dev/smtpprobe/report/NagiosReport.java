@@ -9,6 +9,7 @@ import dev.smtpprobe.diagnosis.Severity;
 import dev.smtpprobe.diagnosis.TimeThresholds;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.SmugglingResult;
 import dev.smtpprobe.model.CertificateSummary;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +46,11 @@ public final class NagiosReport {
             out.append(" | ").append(String.join(" ", perf));
         }
         out.append('\n');
+        // The smuggling test is asked for explicitly: its outcome per sequence is always in the long output.
+        for (SmugglingResult t : result.smugglingResults()) {
+            out.append("smuggling ").append(t.sequence().label()).append(": ").append(t.verdict().id()).append(" - ")
+                    .append(clean(t.detail())).append('\n');
+        }
         if (options.verbose()) {
             for (Finding f : diagnosis.findings()) {
                 if (f.severity() == Severity.INFO && diagnosis.findings().size() > 10) {
@@ -78,6 +84,12 @@ public final class NagiosReport {
         }
         perf.add("total=" + seconds(result.elapsed()) + "s;" + limit(thresholds.warnTotal().orElse(null)) + ";"
                 + limit(thresholds.critTotal().orElse(null)) + ";0");
+        List<SmugglingResult> smuggling = result.smugglingResults();
+        if (!smuggling.isEmpty()) {
+            // Critical from the first sequence taken as end of data ("0": anything outside 0..0 alerts).
+            perf.add("smuggling_vulnerable=" + smuggling.stream().filter(SmugglingResult::vulnerable).count() + ";;0;0;"
+                    + smuggling.size());
+        }
         Optional<CertificateSummary> leaf = primary.flatMap(Observations::leaf);
         leaf.ifPresent(c -> perf.add("cert_days=" + Observations.daysToExpiry(c, Observations.probeTime(result))
                 // Range syntax of the monitoring-plugins guidelines: "14:" alerts below 14, "3:" below 3, as

@@ -17,6 +17,7 @@ import dev.smtpprobe.model.MxPlan;
 import dev.smtpprobe.model.PostureCheck;
 import dev.smtpprobe.model.ProbeResult;
 import dev.smtpprobe.model.SessionResult;
+import dev.smtpprobe.model.SmugglingResult;
 import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.TranscriptLine;
 import dev.smtpprobe.model.SmtpReply;
@@ -78,10 +79,13 @@ public final class TextReport {
         for (SessionResult s : result.sessions()) {
             session(out, result, s);
         }
+        smuggling(out, result);
         posture(out, result.posture());
         findings(out, diagnosis.findings());
         if (options.transcript()) {
-            transcript(out, result.sessions());
+            List<SessionResult> all = new ArrayList<>(result.sessions());
+            all.addAll(result.smuggling());
+            transcript(out, all);
         }
         return safe(options.secrets().scrub(out.toString()), options.color());
     }
@@ -259,6 +263,27 @@ public final class TextReport {
             // One unbroken line, so it can be pasted into a zone file even where it passes the report's width.
             out.append("  TLSA       ").append(name).append(". IN TLSA ").append(dane.presentedKeyRecord().get())
                     .append('\n');
+        }
+    }
+
+    /** The smuggling test: one line per sequence, with the replies that decided it. */
+    private void smuggling(StringBuilder out, ProbeResult result) {
+        List<SmugglingResult> tests = result.smugglingResults();
+        if (tests.isEmpty()) {
+            return;
+        }
+        out.append('\n').append(paint(BOLD, "SMTP smuggling")).append("  ")
+                .append(Printable.escape(Observations.hostLabel(result.smuggling().get(0)))).append('\n');
+        for (SmugglingResult t : tests) {
+            String color = switch (t.verdict()) {
+                case ACCEPTED_AS_END_OF_DATA -> RED;
+                case REFUSED, TREATED_AS_DATA -> GREEN;
+                case INCONCLUSIVE, NOT_RUN -> YELLOW;
+            };
+            String head = String.format(Locale.ROOT, "  %-15s ", t.sequence().label());
+            String codes = t.replies().stream().map(r -> String.valueOf(r.code())).collect(Collectors.joining(" "));
+            out.append(head).append(paint(color, String.format(Locale.ROOT, "%-23s", t.verdict().id()))).append(' ');
+            wrapRest(out, head.length() + 24, (codes.isEmpty() ? "" : "[" + codes + "] ") + oneLine(t.detail()));
         }
     }
 

@@ -16,11 +16,18 @@ final class Exchange {
     final Timeline.Phase record;
     final Duration timeout;
     final CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
+    /** Set for an exchange answered by a run of replies ({@link Wire#sendAndCollect}); null for one reply. */
+    final Wire.Collector run;
     ScheduledFuture<?> timer;
 
     Exchange(SmtpPhase phase, Timeline.Phase record, Duration timeout) {
+        this(phase, record, timeout, null);
+    }
+
+    Exchange(SmtpPhase phase, Timeline.Phase record, Duration timeout, Wire.Collector run) {
         this.phase = phase;
         this.record = record;
         this.timeout = timeout;
+        this.run = run;
     }
 }

@@ -13,6 +13,9 @@ import java.util.concurrent.CompletableFuture;
 final class Farewell {
 
     CompletableFuture<Boolean> run(SessionContext ctx) {
+        if (ctx.quitAnswered) {
+            return CompletableFuture.completedFuture(true);
+        }
         CompletableFuture<Void> reset = CompletableFuture.completedFuture(null);
         if (ctx.transactionOpen) {
             reset = ctx.wire.send(Outgoing.command(SmtpPhase.RSET, SmtpCommand.of("RSET"),

@@ -38,7 +38,9 @@ final class MessageStep implements PhaseStep {
 
     /** Whether a message goes out with DATA (so a pipelining envelope may carry the DATA command too). */
     static boolean willSendWithData(SessionContext ctx) {
-        return ctx.message().isPresent() && !ctx.stopAfter(QuitAfter.RCPT) && !chunking(ctx);
+        // The smuggling test always uses DATA: BDAT counts octets and has no end-of-data sequence to test.
+        return ctx.message().isPresent() && !ctx.stopAfter(QuitAfter.RCPT)
+                && (ctx.options.smuggling().isPresent() || !chunking(ctx));
     }
 
     private static boolean chunking(SessionContext ctx) {

@@ -45,6 +45,10 @@ final class SessionContext {
     boolean transactionOpen;
     /** QUIT is written: the conversation is over, and a stray reply now changes nothing. */
     boolean quitSent;
+    /** A step has had QUIT answered already (the smuggling test ends with it): the farewell has nothing to say. */
+    boolean quitAnswered;
+    /** What the smuggling test showed, once its step has run. */
+    Optional<dev.smtpprobe.model.SmugglingResult> smuggling = Optional.empty();
     final List<RecipientResult> recipients = new ArrayList<>();
     Optional<SessionResult.Delivery> delivery = Optional.empty();
     final List<SessionNote> notes = new ArrayList<>();
@@ -71,10 +75,15 @@ final class SessionContext {
 
     /** What the session learned, as its result. */
     SessionResult result(boolean politeEnd, long startNanos) {
+        // A smuggling session always says what became of its test, even when it never got as far as DATA.
+        Optional<dev.smtpprobe.model.SmugglingResult> test = options.smuggling().map(seq -> smuggling.orElseGet(
+                () -> dev.smtpprobe.model.SmugglingResult.notRun(seq, "the session ended before the test message: "
+                        + failure.map(f -> f.message()).orElse("nothing was sent"))));
         return new SessionResult(request, timeline.steps(), capabilitiesBeforeTls, capabilities, heloFallback, tls,
                 auth, recipients, delivery, wire == null ? 0 : wire.roundTrips(),
                 wire == null ? 0 : wire.pipelinedCommands(), notes, failure, politeEnd,
-                timeline.transcript().snapshot(), startNanos, java.time.Duration.ofNanos(System.nanoTime() - startNanos));
+                timeline.transcript().snapshot(), startNanos, java.time.Duration.ofNanos(System.nanoTime() - startNanos),
+                test);
     }
 
     boolean stopAfter(QuitAfter point) {

@@ -58,8 +58,9 @@ public final class SmtpSession implements Wire.Events {
         this.timeline = new Timeline(request, listener);
         this.ctx = new SessionContext(request, timeline);
         HelloStep hello = new HelloStep();
-        this.steps = List.of(new ImplicitTlsStep(), new GreetingStep(), hello, new StartTlsStep(hello), new AuthStep(), new EnvelopeStep(),
-                new MessageStep());
+        PhaseStep message = request.options().smuggling().isPresent() ? new SmugglingStep() : new MessageStep();
+        this.steps = List.of(new ImplicitTlsStep(), new GreetingStep(), hello, new StartTlsStep(hello), new AuthStep(),
+                new EnvelopeStep(), message);
     }
 
     public CompletableFuture<SessionResult> result() {
@@ -221,7 +222,7 @@ public final class SmtpSession implements Wire.Events {
             });
             return;
         }
-        if (how == Next.ABANDON && ctx.wire != null && channel.isActive()
+        if (how == Next.ABANDON && ctx.wire != null && channel.isActive() && !ctx.quitSent
                 && !(ctx.tlsUpgrade != null && ctx.tlsUpgrade.inProgress())) {
             ctx.note("closing without waiting for the reply to QUIT");
             ctx.quitSent = true;

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
 
 /**
@@ -101,6 +102,91 @@ final class Wire extends ChannelInboundHandlerAdapter {
         return replies;
     }
 
+    /**
+     * Writes {@code out}, then, once its first reply has been delivered, {@code sentinel}, and takes every reply up to
+     * the sentinel's answer (the first reply {@code answersSentinel} accepts after the sentinel went out), at most
+     * {@code maxReplies}. For the one step whose evidence is how many replies the server sends (the SMTP smuggling
+     * test): replies no command seems to ask for are collected here on purpose, never reported as unsolicited nor
+     * pinned on a later command. Each reply gets {@code out}'s timeout. The future always completes normally, with
+     * the run as far as it went.
+     */
+    CompletableFuture<ReplyRun> sendAndCollect(Outgoing out, Outgoing sentinel, Predicate<SmtpReply> answersSentinel,
+            int maxReplies) {
+        if (closed || !channel.isActive()) {
+            return CompletableFuture.completedFuture(new ReplyRun(List.of(), Optional.empty(),
+                    Optional.of(ProbeStatus.CONNECTION_CLOSED), "the connection is gone"));
+        }
+        timeline.sent(out.logLine());
+        Collector run = new Collector(sentinel, answersSentinel, maxReplies);
+        Exchange e = new Exchange(out.phase(), timeline.begin(out.phase(), Optional.of(out.logLine())), out.timeout(),
+                run);
+        channel.writeAndFlush(out.payload()).addListener((ChannelFuture f) -> onWritten(f));
+        enqueue(e);
+        roundTrips++;
+        return run.result;
+    }
+
+    /** The replies of a {@link #sendAndCollect} exchange as they come. Only the event loop touches it. */
+    final class Collector {
+        private final Outgoing sentinel;
+        private final Predicate<SmtpReply> answersSentinel;
+        private final int maxReplies;
+        private final List<SmtpReply> replies = new ArrayList<>();
+        private final CompletableFuture<ReplyRun> result = new CompletableFuture<>();
+        private Timeline.Phase sentinelRecord;
+
+        private Collector(Outgoing sentinel, Predicate<SmtpReply> answersSentinel, int maxReplies) {
+            this.sentinel = sentinel;
+            this.answersSentinel = answersSentinel;
+            this.maxReplies = maxReplies;
+        }
+
+        /** Takes one reply; true when the run is over. */
+        private boolean take(Exchange owner, SmtpReply reply) {
+            if (sentinelRecord != null && answersSentinel.test(reply)) {
+                sentinelRecord.end(Optional.of(reply));
+                ReplyRun done = new ReplyRun(replies, Optional.of(reply), Optional.empty(), "");
+                completions.add(() -> result.complete(done));
+                return true;
+            }
+            replies.add(reply);
+            if (replies.size() == 1) {
+                owner.record.end(Optional.of(reply));
+                // Written once this read's replies are delivered, as any next command is: what the server sent
+                // before it saw the sentinel can never count as the sentinel's answer.
+                completions.add(this::writeSentinel);
+            }
+            if (replies.size() >= maxReplies) {
+                ReplyRun cut = end(ProbeStatus.PROTOCOL_ERROR, "the server sent " + maxReplies
+                        + " replies and was still going");
+                completions.add(() -> result.complete(cut));
+                return true;
+            }
+            return false;
+        }
+
+        private void writeSentinel() {
+            if (closed || !channel.isActive() || result.isDone()) {
+                return;
+            }
+            timeline.sent(sentinel.logLine());
+            sentinelRecord = timeline.begin(sentinel.phase(), Optional.of(sentinel.logLine()));
+            channel.writeAndFlush(sentinel.payload()).addListener((ChannelFuture f) -> onWritten(f));
+        }
+
+        private ReplyRun end(ProbeStatus status, String message) {
+            if (sentinelRecord != null) {
+                sentinelRecord.fail(status);
+            }
+            return new ReplyRun(replies, Optional.empty(), Optional.of(status), message);
+        }
+
+        /** The run ends without the sentinel's answer (timeout, connection lost, the session ending). */
+        private void fail(ProbeStatus status, String message) {
+            result.complete(end(status, message));
+        }
+    }
+
     /** Writes without awaiting a reply: the parting QUIT of a session that no longer trusts the stream. */
     void sendAndForget(Outgoing out) {
         if (!closed && channel.isActive()) {
@@ -159,7 +245,16 @@ final class Wire extends ChannelInboundHandlerAdapter {
         // Scrubbed before anything keeps it: a server that echoes our AUTH blob must not make a report quote it.
         SmtpReply reply = scrub.scrub((SmtpReply) msg);
         timeline.received(reply);
-        Exchange head = inFlight.poll();
+        Exchange head = inFlight.peek();
+        if (head != null && head.run != null && !closed) {
+            cancelTimer(head);
+            if (head.run.take(head, reply)) {
+                inFlight.poll();
+            }
+            armHead();
+            return;
+        }
+        inFlight.poll();
         if (head == null || closed) {
             if (!closed) {
                 unsolicited.add(reply);
@@ -231,7 +326,7 @@ final class Wire extends ChannelInboundHandlerAdapter {
 
     private void armHead() {
         Exchange head = inFlight.peek();
-        if (head != null && head.timer == null) {
+        if (head != null && (head.timer == null || head.timer.isDone())) {
             head.timer = channel.eventLoop().schedule(() -> onTimeout(head), head.timeout.toNanos(),
                     TimeUnit.NANOSECONDS);
         }
@@ -251,6 +346,12 @@ final class Wire extends ChannelInboundHandlerAdapter {
         boolean first = true;
         while ((e = inFlight.poll()) != null) {
             cancelTimer(e);
+            if (e.run != null) {
+                e.record.fail(status);
+                e.run.fail(status, first ? message : "not answered: an earlier command failed");
+                first = false;
+                continue;
+            }
             e.record.fail(status);
             e.reply.completeExceptionally(first ? new ExchangeFailure(status, e.phase, message)
                     : new ExchangeFailure(status, e.phase, "not answered: an earlier command failed"));
