@@ -93,7 +93,8 @@ public final class Rules {
                 SessionRules::catchAll,
                 SessionRules::authentication,
                 SessionRules::submission,
-                SessionRules::silentPort);
+                SessionRules::silentPort,
+                SessionRules::silentPortMaybeProxyProtocol);
     }
 
     // ---------------------------------------------------------------- DNS
@@ -355,6 +356,13 @@ public final class Rules {
         String at = " during " + failure.phase().id() + ": "
                 + (failure.reply().isPresent() ? failure.message() : ErrorText.plain(failure.message()));
         switch (failure.status()) {
+            case PROXY_FAILED:
+                return localFault("proxy-failed", "The SOCKS proxy could not be used",
+                        capitalized(ErrorText.plain(failure.message())) + ". The probe got no further than the proxy: nothing was"
+                                + " learned about " + host + ".",
+                        "Check --proxy (address and port), that the proxy runs and lets this machine in, its user"
+                                + " and password (--proxy-password-env or --proxy-password-file) and its rules; or"
+                                + " probe without --proxy to compare.", phase);
             case CONNECTION_REFUSED:
                 return fromObservation("connection-refused", Severity.CRITICAL, ProbeStatus.CONNECTION_REFUSED,
                         Category.CONNECTION_FAILED, "Connection refused",
@@ -1141,6 +1149,10 @@ public final class Rules {
     private static Finding localFault(String id, String title, String detail, String remedy, Optional<SmtpPhase> phase) {
         return new Finding(id, Severity.CRITICAL, Category.LOCAL_ERROR, Optional.empty(), Optional.empty(), title,
                 detail, remedy, Actor.LOCAL_ADMIN, Optional.empty(), phase, true);
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static boolean replyIsAStep(SessionResult session, SmtpReply reply) {

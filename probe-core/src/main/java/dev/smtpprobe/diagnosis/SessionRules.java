@@ -11,8 +11,10 @@ import dev.smtpprobe.model.SessionNote;
 import dev.smtpprobe.model.SessionOptions.EnvelopeMode;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.SmtpPhase;
+import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.SmtpReply;
 import dev.smtpprobe.model.TlsMode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -229,6 +231,44 @@ final class SessionRules {
                         "Probe again with --tls; if that works, this is an implicit-TLS port, not a broken one.",
                         Actor.SENDER, s, SmtpPhase.BANNER));
             }
+        }
+        return out;
+    }
+
+    /**
+     * A port behind a load balancer that expects a PROXY protocol header (HAProxy, Postfix's
+     * {@code smtpd_upstream_proxy_protocol}) waits for it in silence and then drops the connection (Postfix after
+     * {@code smtpd_upstream_proxy_timeout}, 5 s by default): the same silence, or a close after a wait, with no
+     * byte of greeting. An immediate close is a connection limit or a tarpit, not this.
+     */
+    static List<Finding> silentPortMaybeProxyProtocol(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        for (SessionResult s : result.sessions()) {
+            if (s.request().options().proxyProtocol().isPresent() || s.request().options().proxy().isPresent()
+                    || s.failure().isEmpty() || s.failure().get().reply().isPresent()
+                    || s.failure().get().phase() != SmtpPhase.BANNER) {
+                continue;
+            }
+            ProbeStatus status = s.failure().get().status();
+            Duration waited = s.steps().stream().filter(st -> st.phase() == SmtpPhase.BANNER).map(Step::elapsed)
+                    .findFirst().orElse(Duration.ZERO);
+            boolean droppedAfterWaiting = status == ProbeStatus.CONNECTION_CLOSED
+                    && waited.compareTo(Duration.ofSeconds(1)) >= 0;
+            boolean silent = status == ProbeStatus.TIMEOUT || status == ProbeStatus.DEADLINE_EXCEEDED;
+            if (!droppedAfterWaiting && !silent) {
+                continue;
+            }
+            String host = Observations.hostLabel(s);
+            out.add(finding("silent-port-maybe-proxy-protocol", Severity.INFO, Category.CONNECTION_LOST,
+                    "The port may expect a PROXY protocol header", host + " accepted the connection on port "
+                            + s.address().getPort() + " but sent no greeting"
+                            + (droppedAfterWaiting ? " and closed the connection after " + waited.toMillis() + " ms"
+                                    : "") + ". A port behind a load balancer that speaks the PROXY protocol (HAProxy,"
+                            + " Postfix's smtpd_upstream_proxy_protocol) waits for that header before it greets,"
+                            + " and drops a client that does not send one.",
+                    "If this port expects the header, probe again with --proxy-protocol v1 (or v2, as the balancer"
+                            + " is set up); otherwise the server stalls before its greeting.",
+                    Actor.SENDER, s, SmtpPhase.BANNER));
         }
         return out;
     }

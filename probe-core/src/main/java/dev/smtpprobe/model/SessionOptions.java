@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param quitAfter stop politely after this phase; empty walks as far as the request allows
  * @param timeouts per-phase and overall limits
  * @param extensions which offered SMTP extensions the probe may use, and the DSN parameters to ask for
+ * @param proxy the SOCKS5 proxy every TCP connection goes through; empty connects directly
+ * @param proxyProtocol the PROXY protocol header to send first on each connection; empty sends none
  */
 public record SessionOptions(
         Protocol protocol,
@@ -47,7 +49,9 @@ public record SessionOptions(
         Optional<String> message,
         Optional<QuitAfter> quitAfter,
         Timeouts timeouts,
-        ExtensionUse extensions) {
+        ExtensionUse extensions,
+        Optional<SocksProxy> proxy,
+        Optional<ProxyProtocol> proxyProtocol) {
 
     /** The EHLO name when none is given: {@code .invalid} (RFC 2606) says plainly that it is not a real host. */
     public static final String DEFAULT_EHLO_NAME = "smtp-probe.invalid";
@@ -83,6 +87,14 @@ public record SessionOptions(
         Objects.requireNonNull(quitAfter);
         Objects.requireNonNull(timeouts);
         Objects.requireNonNull(extensions);
+        Objects.requireNonNull(proxy);
+        Objects.requireNonNull(proxyProtocol);
+        if (proxy.isPresent() && proxyProtocol.isPresent()) {
+            // Through SOCKS the socket's own addresses are ours and the proxy's, not what the server sees: the
+            // header would claim addresses that are not the connection's.
+            throw new IllegalArgumentException("a PROXY protocol header cannot be sent through a SOCKS proxy: the"
+                    + " probe does not know the address the proxy connects from");
+        }
         AddressSyntax.requireNoLineBreak("EHLO name", ehloName);
         AddressSyntax.requireNoLineBreak("sender", mailFrom);
         for (String rcpt : recipients) {
@@ -137,6 +149,8 @@ public record SessionOptions(
         Optional<QuitAfter> quitAfter = Optional.empty();
         Timeouts timeouts = Timeouts.DEFAULTS;
         ExtensionUse extensions = ExtensionUse.DEFAULTS;
+        Optional<SocksProxy> proxy = Optional.empty();
+        Optional<ProxyProtocol> proxyProtocol = Optional.empty();
 
         public B protocol(Protocol v) { protocol = v; return (B) this; }
         public B tlsMode(TlsMode v) { tlsMode = v; return (B) this; }
@@ -156,6 +170,8 @@ public record SessionOptions(
         public B quitAfter(QuitAfter v) { quitAfter = Optional.ofNullable(v); return (B) this; }
         public B timeouts(Timeouts v) { timeouts = v; return (B) this; }
         public B extensions(ExtensionUse v) { extensions = v; return (B) this; }
+        public B proxy(SocksProxy v) { proxy = Optional.ofNullable(v); return (B) this; }
+        public B proxyProtocol(ProxyProtocol v) { proxyProtocol = Optional.ofNullable(v); return (B) this; }
 
         /** Takes every session option from {@code o}. */
         public B options(SessionOptions o) {
@@ -182,12 +198,14 @@ public record SessionOptions(
             quitAfter = o.quitAfter;
             timeouts = o.timeouts;
             extensions = o.extensions;
+            proxy = o.proxy;
+            proxyProtocol = o.proxyProtocol;
         }
 
         protected SessionOptions sessionOptions() {
             return new SessionOptions(protocol, tlsMode, startTls, verifyCertificate, caFile, tlsName, localAddress,
                     ehloName, credential, authMechanism, allowPlaintextAuth, mailFrom, recipients, envelope, message,
-                    quitAfter, timeouts, extensions);
+                    quitAfter, timeouts, extensions, proxy, proxyProtocol);
         }
     }
 
