@@ -73,6 +73,9 @@ public final class Rules {
                 r::noSessions,
                 // Replies before connection failures: among equally severe findings, what a server said is
                 // the more actionable headline (relay denied on the MX that answered beats the dead one).
+                // Except a greeting that says the port wanted a PROXY header the probe did not send: that is the
+                // probe's doing, and the headline must say so, not blame the server's "local error".
+                SessionRules::silentPortMaybeProxyProtocol,
                 r::replies,
                 r::sessionFailures,
                 r::starttlsMissing,
@@ -93,8 +96,7 @@ public final class Rules {
                 SessionRules::catchAll,
                 SessionRules::authentication,
                 SessionRules::submission,
-                SessionRules::silentPort,
-                SessionRules::silentPortMaybeProxyProtocol);
+                SessionRules::silentPort);
     }
 
     // ---------------------------------------------------------------- DNS
