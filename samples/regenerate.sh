@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/samples/output"
 mkdir -p "$out"
-for scenario in healthy greylisting unknown-recipient dead-backup-mx null-mx submission-auth dane-mta-sts dane-mismatch smtp-smuggling; do
+for scenario in healthy greylisting unknown-recipient dead-backup-mx null-mx submission-auth dane-mta-sts dane-mismatch smtp-smuggling socks-proxy; do
   for format in text json nagios; do
     # The demo exits 0 when the scenario shows the verdict it is meant to show.
     "$root/smtp-probe" demo --only "$scenario" --format "$format" --no-color > "$out/$scenario.$format"

@@ -7,7 +7,8 @@
 #   peers.sh stop PEER DIR       stop what `start` started from DIR (a no-op when nothing runs)
 #   peers.sh packages PEER       the Debian packages PEER needs, one a line
 #
-# Peers: postfix (with Dovecot SASL), dns (NSD + validating Unbound), prometheus; chromium, dante, swaks (ensure only).
+# Peers: postfix (with Dovecot SASL), dns (NSD + validating Unbound), prometheus, dante (SOCKS5, with and without
+# user name and password); chromium, swaks (ensure only).
 #
 # Exit codes: 0 done; 2 bad usage; 3 a package cannot be installed (the tests skip on this, except with CI=true);
 # 4 the peer did not start or stop. Diagnostics go to standard error, KEY=VALUE lines to standard output.
@@ -339,7 +340,7 @@ EOF
     echo "$LOOPBACK:$((base + 4)) inet n - n - - smtpd -o syslog_name=postfix/plaintext -o smtpd_tls_security_level=none -o smtpd_tls_auth_only=no"
     echo "$LOOPBACK:$((base + 5)) inet n - n - - smtpd -o syslog_name=postfix/login-only -o smtpd_sasl_mechanism_filter=login"
     # A listener behind a load balancer: every connection must open with a HAProxy PROXY header (v1 or v2).
-    echo "$LOOPBACK:$((base + 6)) inet n - n - - smtpd -o syslog_name=postfix/proxy-protocol -o smtpd_upstream_proxy_protocol=haproxy"
+    echo "$LOOPBACK:$((base + 6)) inet n - n - - smtpd -o syslog_name=postfix/proxy-protocol -o smtpd_upstream_proxy_protocol=haproxy -o smtpd_client_port_logging=yes"
     # SMTP smuggling (CVE-2023-51764): one listener refuses bare <LF>, one takes it as a line end, as before the fix.
     # The exclusions default to $mynetworks, which is loopback here: emptied so that the refusal applies to us.
     echo "$LOOPBACK:$((base + 7)) inet n - n - - smtpd -o syslog_name=postfix/bare-newline-forbidden -o smtpd_tls_security_level=none -o smtpd_forbid_bare_newline=yes -o smtpd_forbid_bare_newline_exclusions="
@@ -814,6 +815,121 @@ prometheus_stop() {
   [ -n "$quiet" ] || echo "STOPPED=prometheus"
 }
 
+# ---------------------------------------------------------------------------------------------------- dante
+# Two Dante SOCKS5 servers from one DIR: NOAUTH_PORT (socksmethod none) and AUTH_PORT (socksmethod username, which
+# Dante checks against the system's password database: a throwaway system user, smtpprobe-socks, gets a fresh
+# random password at every start; no interactive step). Both listen on 127.0.0.1 only and pass CONNECT only to
+# 127.0.0.0/8: they are no open proxy, and the tests reach only loopback through them.
+
+readonly DANTE_USER=smtpprobe-socks
+
+dante_write_config() {
+  local dir=$1 name=$2 port=$3 method=$4
+  cat > "$dir/$name.conf" <<CONF
+logoutput: $dir/$name.log
+internal: $LOOPBACK port = $port
+external: $LOOPBACK
+clientmethod: none
+socksmethod: $method
+user.privileged: root
+user.unprivileged: nobody
+client pass {
+  from: 127.0.0.0/8 to: 0.0.0.0/0
+  log: error
+}
+socks pass {
+  from: 127.0.0.0/8 to: 127.0.0.0/8
+  command: connect
+  log: connect disconnect error
+}
+socks block {
+  from: 0.0.0.0/0 to: 0.0.0.0/0
+  log: connect error
+}
+CONF
+}
+
+# Waits until a SOCKS5 server answers a greeting offering METHOD (00 none, 02 user name and password) with that
+# method: a real connect, write and read each time.
+await_socks() {
+  local port=$1 method=$2 deadline=$(( $(date +%s) + $3 )) got
+  while :; do
+    got=""
+    if { exec 3<>"/dev/tcp/$LOOPBACK/$port"; } 2>/dev/null; then
+      printf '\x05\x01\x'"$method" >&3
+      got="$(timeout 5 head -c 2 <&3 | od -An -tx1 | tr -d ' \n' || true)"
+      exec 3<&- 3>&-
+      [ "$got" = "05$method" ] && return 0
+    fi
+    [ "$(date +%s)" -lt "$deadline" ] || { log "no SOCKS5 method $method from $LOOPBACK:$port (got: ${got:-nothing})"; return 1; }
+    sleep 0.05
+  done
+}
+
+dante_start() {
+  local dir=$1 started base attempt password
+  command -v danted >/dev/null || die $EXIT_FAILED "danted not found: run peers.sh ensure dante first"
+  [ "$(id -u)" -eq 0 ] || die $EXIT_FAILED "dante's username method checks system passwords: peers.sh start dante needs root"
+  started="$(now_ms)"
+  dante_stop "$dir" quiet
+  prepare_dir dante "$dir"
+  if ! id "$DANTE_USER" >/dev/null 2>&1; then
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$DANTE_USER" \
+      || die $EXIT_FAILED "could not add the system user $DANTE_USER"
+  fi
+  password="$(random_secret)"
+  printf '%s:%s\n' "$DANTE_USER" "$password" | chpasswd || die $EXIT_FAILED "could not set the password of $DANTE_USER"
+  printf '%s\n' "$password" > "$dir/password"
+  chmod 600 "$dir/password"
+  for attempt in 1 2 3; do
+    base="$(pick_ports 2)" || die $EXIT_FAILED "no 2 free consecutive loopback ports found"
+    dante_write_config "$dir" noauth "$base" none
+    dante_write_config "$dir" auth "$((base + 1))" username
+    if danted -D -f "$dir/noauth.conf" -p "$dir/noauth.pid" >>"$dir/start.log" 2>&1 \
+        && danted -D -f "$dir/auth.conf" -p "$dir/auth.pid" >>"$dir/start.log" 2>&1 \
+        && await_socks "$base" 00 10 && await_socks "$((base + 1))" 02 10; then
+      dante_report "$dir" "$base" "$((base + 1))" "$started" | tee "$dir/peer.env"
+      return 0
+    fi
+    tail -n 5 "$dir/start.log" "$dir/noauth.log" "$dir/auth.log" >&2 2>/dev/null || true
+    dante_stop "$dir" quiet
+    [ -z "${PEERS_PORT_BASE:-}" ] || break
+  done
+  die $EXIT_FAILED "dante did not answer; see $dir/noauth.log and $dir/auth.log"
+}
+
+dante_report() {
+  local dir=$1 noauth=$2 auth=$3 started=$4
+  echo "PEER=dante"
+  echo "HOST=$LOOPBACK"
+  echo "NOAUTH_PORT=$noauth"
+  echo "AUTH_PORT=$auth"
+  echo "USER=$DANTE_USER"
+  echo "PASSWORD_FILE=$dir/password"
+  echo "NOAUTH_LOG=$dir/noauth.log"
+  echo "AUTH_LOG=$dir/auth.log"
+  echo "DANTE_VERSION=$(danted -v 2>&1 | awk 'NR==1 {print $2}' | tr -d 'v.' | sed 's/^\(.\)\(.\)\(.\)$/\1.\2.\3/')"
+  echo "START_MILLIS=$(( $(now_ms) - started ))"
+}
+
+dante_stop() {
+  local dir=$1 quiet=${2:-} pid pidfile pids=()
+  [ -d "$dir" ] || return 0
+  for pidfile in "$dir/noauth.pid" "$dir/auth.pid"; do
+    [ -f "$pidfile" ] || continue
+    pid="$(tr -dc '0-9' < "$pidfile")"
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+    rm -f "$pidfile"
+  done
+  for pid in "${pids[@]}"; do
+    await_exit "$pid" 15 || kill -9 "$pid" 2>/dev/null || true
+  done
+  [ -n "$quiet" ] || echo "STOPPED=dante"
+}
+
 # ---------------------------------------------------------------------------------------------------- main
 
 cmd_start_stop() {
@@ -825,6 +941,7 @@ cmd_start_stop() {
     postfix) "postfix_$action" "$dir" ;;
     dns)     "dns_$action" "$dir" ;;
     prometheus) "prometheus_$action" "$dir" ;;
+    dante)   "dante_$action" "$dir" ;;
     *)       die $EXIT_USAGE "peer $peer is ensure-only for now (no start/stop yet)" ;;
   esac
 }
@@ -839,7 +956,7 @@ main() {
     packages)
       [ $# -eq 1 ] && packages_of "$1" >/dev/null || die $EXIT_USAGE "usage: peers.sh packages PEER (postfix dns prometheus chromium dante swaks)"
       packages_of "$1" | tr ' ' '\n' ;;
-    *)        sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit $EXIT_USAGE ;;
+    *)        sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit $EXIT_USAGE ;;
   esac
 }
 

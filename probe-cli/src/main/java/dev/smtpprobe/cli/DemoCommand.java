@@ -246,6 +246,22 @@ public final class DemoCommand implements Callable<Integer> {
                     List.of("probe", "--server", "127.0.0.21:" + port(smuggling), "--starttls", "never",
                             "--from", "probe@demo.test", "--rcpt", "postmaster@smuggling.demo.test", "--send",
                             "--smuggling-test", "--ehlo", EHLO)));
+            // 12c. Egress through a SOCKS5 proxy that wants a user name and password (an embedded SOCKS5 server on
+            // loopback): the password comes from a file, never the command line; the report says which proxy the
+            // session went through, and never the user or password. The target goes to the proxy as an IP address.
+            MockSmtpServer behindProxy = mx(ca, "smtp.egress.demo.test", "127.0.0.22");
+            dev.smtpprobe.fixtures.socks.Socks5Server socks = dev.smtpprobe.fixtures.socks.Socks5Server.start()
+                    .requirePassword("demo-probe", "socks-demo-password");
+            resources.push(socks::close);
+            Path proxyPassword = dir.resolve("proxy-password");
+            Files.writeString(proxyPassword, "socks-demo-password\n", StandardCharsets.UTF_8);
+            scenarios.add(new Scenario("socks-proxy", "A smart host reached through a SOCKS5 proxy with a password",
+                    "OK",
+                    List.of("probe", "--server", "127.0.0.22:" + port(behindProxy), "--tls-name",
+                            "smtp.egress.demo.test", "--starttls", "require", "--ca-file", caFile.toString(),
+                            "--proxy", "socks5://demo-probe@127.0.0.1:" + socks.port(),
+                            "--proxy-password-file", proxyPassword.toString(),
+                            "--rcpt", "someone@egress.demo.test", "--ehlo", EHLO)));
 
             // 13. Many targets in one run: batch on one shared prober, politely (per-host and per-domain limits),
             // one JSON report per target written to a file, the summary on standard error, the worst verdict as

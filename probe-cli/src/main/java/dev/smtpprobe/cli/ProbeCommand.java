@@ -128,6 +128,24 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"--local-address"}, paramLabel = "ADDR", description = "Source address to connect from.")
     String localAddress;
 
+    @Option(names = {"--proxy"}, paramLabel = "socks5://[USER@]HOST:PORT",
+            description = {"Make every connection through this SOCKS5 proxy; the target goes to it as an IP address"
+                    + " (names are resolved here).", "A USER needs --proxy-password-env or --proxy-password-file."})
+    String proxy;
+
+    @Option(names = {"--proxy-password-env"}, paramLabel = "VAR",
+            description = "Read the SOCKS proxy password from this environment variable (never give it on the command line).")
+    String proxyPasswordEnv;
+
+    @Option(names = {"--proxy-password-file"}, paramLabel = "FILE",
+            description = "Read the SOCKS proxy password from this file (one line; its line end is not part of it).")
+    Path proxyPasswordFile;
+
+    @Option(names = {"--proxy-protocol"}, paramLabel = "v1|v2",
+            description = "Send a HAProxy PROXY protocol header first on each connection, with its own addresses"
+                    + " (for a port behind a load balancer that expects one).")
+    String proxyProtocol;
+
     @Option(names = {"--protocol"}, paramLabel = "smtp|lmtp", defaultValue = "smtp",
             description = "SMTP (EHLO) or LMTP (LHLO, a reply per recipient after the message). Default: ${DEFAULT-VALUE}.")
     String protocol;
@@ -398,6 +416,9 @@ public final class ProbeCommand implements Callable<Integer> {
                     .caFile(caFile)
                     .tlsName(tlsName == null ? null : TargetParser.parseEhloName(tlsName))
                     .localAddress(localAddress == null ? null : TargetParser.parseIpAddress(localAddress, "--local-address"))
+                    .proxy(socksProxy())
+                    .proxyProtocol(proxyProtocol == null ? null
+                            : parseEnum(dev.smtpprobe.model.ProxyProtocol.class, proxyProtocol, "--proxy-protocol"))
                     .ehloName(ehloName)
                     .credential(credential())
                     .authMechanism(authMech)
@@ -551,6 +572,39 @@ public final class ProbeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--ca-file " + file + " holds no PEM certificate (expected one or more"
                     + " -----BEGIN CERTIFICATE----- blocks of trusted CA certificates)");
         }
+    }
+
+    /**
+     * --proxy with its password from the variable or file, as AUTH's (the same refusal of CR, LF and NUL); a proxy
+     * named by host name is resolved here, once, before any session: sessions dial IP addresses only.
+     */
+    private dev.smtpprobe.model.SocksProxy socksProxy() {
+        if (proxy == null) {
+            if (proxyPasswordEnv != null || proxyPasswordFile != null) {
+                throw new IllegalArgumentException("--proxy-password-env and --proxy-password-file need --proxy");
+            }
+            return null;
+        }
+        if (proxyPasswordEnv != null && proxyPasswordFile != null) {
+            throw new IllegalArgumentException("give one of --proxy-password-env and --proxy-password-file, not both");
+        }
+        Optional<String> password = proxyPasswordEnv == null && proxyPasswordFile == null ? Optional.empty()
+                : Optional.of(secret(proxyPasswordEnv, proxyPasswordFile, "--proxy-password-file"));
+        dev.smtpprobe.model.SocksProxy parsed;
+        try {
+            parsed = dev.smtpprobe.model.SocksProxy.parse(proxy, password);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--proxy: " + e.getMessage());
+        }
+        if (parsed.unresolved()) {
+            String name = parsed.address().getHostString();
+            try {
+                parsed = parsed.withAddress(java.net.InetAddress.getByName(name));
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("--proxy: the proxy host " + name + " does not resolve");
+            }
+        }
+        return parsed;
     }
 
     private Credential credential() {

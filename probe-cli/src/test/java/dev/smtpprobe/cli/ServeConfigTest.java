@@ -73,6 +73,26 @@ class ServeConfigTest {
         assertError(GOOD.replace("format: x", "").replace("timeout: 20", "format: json"), "'format' is not a probe option");
     }
 
+    @Test
+    void aModuleMayGoThroughASocksProxy() {
+        ServeConfig config = ServeConfig.parse("probes.yaml", """
+                modules:
+                  egress:
+                    proxy: "socks5://127.0.0.1:1080"
+                targets:
+                  - { name: relay, server: "127.0.0.1:2525", module: egress, schedule: 15m }
+                """);
+        assertThat(config.targets().get(0).request().session().proxy())
+                .hasValueSatisfying(p -> assertThat(p.hostPort()).isEqualTo("127.0.0.1:1080"));
+        assertError("""
+                modules:
+                  egress:
+                    proxy: "http://127.0.0.1:3128"
+                targets:
+                  - { name: relay, server: "127.0.0.1:2525", module: egress, schedule: 15m }
+                """, "only socks5://");
+    }
+
     private static void assertError(String yaml, String expected) {
         assertThatThrownBy(() -> ServeConfig.parse("probes.yaml", yaml))
                 .isInstanceOf(ServeConfig.ConfigException.class)

@@ -73,6 +73,9 @@ public final class Rules {
                 r::noSessions,
                 // Replies before connection failures: among equally severe findings, what a server said is
                 // the more actionable headline (relay denied on the MX that answered beats the dead one).
+                // Except a greeting that says the port wanted a PROXY header the probe did not send: that is the
+                // probe's doing, and the headline must say so, not blame the server's "local error".
+                SessionRules::silentPortMaybeProxyProtocol,
                 r::replies,
                 r::sessionFailures,
                 r::starttlsMissing,
@@ -356,6 +359,13 @@ public final class Rules {
         String at = " during " + failure.phase().id() + ": "
                 + (failure.reply().isPresent() ? failure.message() : ErrorText.plain(failure.message()));
         switch (failure.status()) {
+            case PROXY_FAILED:
+                return localFault("proxy-failed", "The SOCKS proxy could not be used",
+                        capitalized(ErrorText.plain(failure.message())) + ". The probe got no further than the proxy: nothing was"
+                                + " learned about " + host + ".",
+                        "Check --proxy (address and port), that the proxy runs and lets this machine in, its user"
+                                + " and password (--proxy-password-env or --proxy-password-file) and its rules; or"
+                                + " probe without --proxy to compare.", phase);
             case CONNECTION_REFUSED:
                 return fromObservation("connection-refused", Severity.CRITICAL, ProbeStatus.CONNECTION_REFUSED,
                         Category.CONNECTION_FAILED, "Connection refused",
@@ -1142,6 +1152,10 @@ public final class Rules {
     private static Finding localFault(String id, String title, String detail, String remedy, Optional<SmtpPhase> phase) {
         return new Finding(id, Severity.CRITICAL, Category.LOCAL_ERROR, Optional.empty(), Optional.empty(), title,
                 detail, remedy, Actor.LOCAL_ADMIN, Optional.empty(), phase, true);
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static boolean replyIsAStep(SessionResult session, SmtpReply reply) {

@@ -11,8 +11,10 @@ import dev.smtpprobe.model.SessionNote;
 import dev.smtpprobe.model.SessionOptions.EnvelopeMode;
 import dev.smtpprobe.model.SessionResult;
 import dev.smtpprobe.model.SmtpPhase;
+import dev.smtpprobe.model.Step;
 import dev.smtpprobe.model.SmtpReply;
 import dev.smtpprobe.model.TlsMode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -229,6 +231,55 @@ final class SessionRules {
                         "Probe again with --tls; if that works, this is an implicit-TLS port, not a broken one.",
                         Actor.SENDER, s, SmtpPhase.BANNER));
             }
+        }
+        return out;
+    }
+
+    /**
+     * A port behind a load balancer that expects a PROXY protocol header (HAProxy, Postfix's
+     * {@code smtpd_upstream_proxy_protocol}) waits for it in silence and then drops a client that sent none: in
+     * silence, after a wait, or, as Postfix does after {@code smtpd_upstream_proxy_timeout} (5 s by default), with
+     * {@code 421 4.3.0 Server local error}. The last is specific enough to be the headline (a warning ahead of the
+     * 421's own reading, which would blame the server); plain silence only gets the hint. An immediate close is a
+     * connection limit or a tarpit, not this.
+     */
+    static List<Finding> silentPortMaybeProxyProtocol(ProbeResult result) {
+        List<Finding> out = new ArrayList<>();
+        for (SessionResult s : result.sessions()) {
+            if (s.request().options().proxyProtocol().isPresent() || s.request().options().proxy().isPresent()
+                    || s.failure().isEmpty() || s.failure().get().phase() != SmtpPhase.BANNER) {
+                continue;
+            }
+            ProbeStatus status = s.failure().get().status();
+            Optional<SmtpReply> reply = s.failure().get().reply();
+            Duration waited = s.steps().stream().filter(st -> st.phase() == SmtpPhase.BANNER).map(Step::elapsed)
+                    .findFirst().orElse(Duration.ZERO);
+            boolean postfixGaveUp = reply.map(r -> r.code() == 421
+                    && r.text().toLowerCase(java.util.Locale.ROOT).contains("local error")).orElse(false)
+                    && waited.compareTo(Duration.ofSeconds(2)) >= 0;
+            boolean droppedAfterWaiting = reply.isEmpty() && status == ProbeStatus.CONNECTION_CLOSED
+                    && waited.compareTo(Duration.ofSeconds(1)) >= 0;
+            boolean silent = reply.isEmpty()
+                    && (status == ProbeStatus.TIMEOUT || status == ProbeStatus.DEADLINE_EXCEEDED);
+            if (!postfixGaveUp && !droppedAfterWaiting && !silent) {
+                continue;
+            }
+            String host = Observations.hostLabel(s);
+            String what = postfixGaveUp
+                    ? " stayed silent for " + waited.toMillis() + " ms and then answered " + reply.get().code() + " "
+                            + reply.get().text() + ", which is what Postfix says when a port set up for the PROXY"
+                            + " protocol (smtpd_upstream_proxy_protocol = haproxy) gets no header in time"
+                    : " sent no greeting" + (droppedAfterWaiting ? " and closed the connection after "
+                            + waited.toMillis() + " ms" : "") + ". A port behind a load balancer that speaks the"
+                            + " PROXY protocol (HAProxy, Postfix's smtpd_upstream_proxy_protocol) waits for that"
+                            + " header before it greets, and drops a client that does not send one";
+            out.add(finding("silent-port-maybe-proxy-protocol", postfixGaveUp ? Severity.WARNING : Severity.INFO,
+                    Category.CONNECTION_LOST, postfixGaveUp ? "The port expects a PROXY protocol header"
+                            : "The port may expect a PROXY protocol header",
+                    host + " accepted the connection on port " + s.address().getPort() + " but" + what + ".",
+                    "If this port expects the header, probe again with --proxy-protocol v1 (or v2, as the balancer"
+                            + " is set up); otherwise the server stalls before its greeting.",
+                    Actor.SENDER, s, SmtpPhase.BANNER));
         }
         return out;
     }

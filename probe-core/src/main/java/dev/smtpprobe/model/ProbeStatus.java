@@ -13,6 +13,12 @@ public enum ProbeStatus {
     CONNECTION_REFUSED,
     /** No route, network or host unreachable. */
     UNREACHABLE,
+    /**
+     * The SOCKS proxy the probe was told to go through could not be used: it refused or did not accept the TCP
+     * connection, refused the credentials or the request by its rules, did not speak SOCKS5, or stalled in its
+     * handshake. A fault on the probe's side of the path: nothing is known about the target.
+     */
+    PROXY_FAILED,
     /** TCP connect did not complete in time. */
     CONNECT_TIMEOUT,
     /** Connected, but a reply did not arrive within the phase's limit. */

@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param smuggling send the message with this non-standard end-of-data sequence and a second transaction behind
  *        it, then QUIT, to see whether the server parses that transaction (SMTP smuggling); it needs the message
  *        and a recipient named explicitly, and the probe delivers real test messages to that recipient
+ * @param proxy the SOCKS5 proxy every TCP connection goes through; empty connects directly
+ * @param proxyProtocol the PROXY protocol header to send first on each connection; empty sends none
  */
 public record SessionOptions(
         Protocol protocol,
@@ -51,7 +53,9 @@ public record SessionOptions(
         Optional<QuitAfter> quitAfter,
         Timeouts timeouts,
         ExtensionUse extensions,
-        Optional<SmugglingSequence> smuggling) {
+        Optional<SmugglingSequence> smuggling,
+        Optional<SocksProxy> proxy,
+        Optional<ProxyProtocol> proxyProtocol) {
 
     /** The EHLO name when none is given: {@code .invalid} (RFC 2606) says plainly that it is not a real host. */
     public static final String DEFAULT_EHLO_NAME = "smtp-probe.invalid";
@@ -87,6 +91,14 @@ public record SessionOptions(
         Objects.requireNonNull(quitAfter);
         Objects.requireNonNull(timeouts);
         Objects.requireNonNull(extensions);
+        Objects.requireNonNull(proxy);
+        Objects.requireNonNull(proxyProtocol);
+        if (proxy.isPresent() && proxyProtocol.isPresent()) {
+            // Through SOCKS the socket's own addresses are ours and the proxy's, not what the server sees: the
+            // header would claim addresses that are not the connection's.
+            throw new IllegalArgumentException("a PROXY protocol header cannot be sent through a SOCKS proxy: the"
+                    + " probe does not know the address the proxy connects from");
+        }
         AddressSyntax.requireNoLineBreak("EHLO name", ehloName);
         AddressSyntax.requireNoLineBreak("sender", mailFrom);
         for (String rcpt : recipients) {
@@ -170,6 +182,8 @@ public record SessionOptions(
         Timeouts timeouts = Timeouts.DEFAULTS;
         ExtensionUse extensions = ExtensionUse.DEFAULTS;
         Optional<SmugglingSequence> smuggling = Optional.empty();
+        Optional<SocksProxy> proxy = Optional.empty();
+        Optional<ProxyProtocol> proxyProtocol = Optional.empty();
 
         public B protocol(Protocol v) { protocol = v; return (B) this; }
         public B tlsMode(TlsMode v) { tlsMode = v; return (B) this; }
@@ -190,6 +204,8 @@ public record SessionOptions(
         public B timeouts(Timeouts v) { timeouts = v; return (B) this; }
         public B extensions(ExtensionUse v) { extensions = v; return (B) this; }
         public B smuggling(SmugglingSequence v) { smuggling = Optional.ofNullable(v); return (B) this; }
+        public B proxy(SocksProxy v) { proxy = Optional.ofNullable(v); return (B) this; }
+        public B proxyProtocol(ProxyProtocol v) { proxyProtocol = Optional.ofNullable(v); return (B) this; }
 
         /** Takes every session option from {@code o}. */
         public B options(SessionOptions o) {
@@ -217,12 +233,14 @@ public record SessionOptions(
             timeouts = o.timeouts;
             extensions = o.extensions;
             smuggling = o.smuggling;
+            proxy = o.proxy;
+            proxyProtocol = o.proxyProtocol;
         }
 
         protected SessionOptions sessionOptions() {
             return new SessionOptions(protocol, tlsMode, startTls, verifyCertificate, caFile, tlsName, localAddress,
                     ehloName, credential, authMechanism, allowPlaintextAuth, mailFrom, recipients, envelope, message,
-                    quitAfter, timeouts, extensions, smuggling);
+                    quitAfter, timeouts, extensions, smuggling, proxy, proxyProtocol);
         }
     }
 

@@ -197,6 +197,9 @@ public final class JsonReport {
             n.putNull("preference");
         }
         n.put("tlsMode", s.tlsMode().name().toLowerCase(Locale.ROOT));
+        // Only when used, so reports of direct sessions stay as they were: the proxy as host:port, never its user.
+        s.request().options().proxy().ifPresent(p -> n.put("proxy", p.display()));
+        s.request().options().proxyProtocol().ifPresent(v -> n.put("proxyProtocol", v.id()));
         n.put("outcome", Observations.outcome(s).sessionWord());
         n.set("failure", orNull(s.failure().map(this::failure)));
         ArrayNode steps = n.putArray("steps");

@@ -166,6 +166,10 @@ public final class TextReport {
         String transport = s.tls().isEmpty() ? "plain" : s.tlsMode() == TlsMode.IMPLICIT ? "tls" : "starttls";
         out.append("  ").append(transport).append("  ")
                 .append(paint(outcomeColor(outcome), outcome)).append('\n');
+        s.request().options().proxy().ifPresent(p -> out.append("  Via        the SOCKS5 proxy ")
+                .append(Printable.escape(p.hostPort())).append('\n'));
+        s.request().options().proxyProtocol().ifPresent(v -> out.append("  Via        a PROXY protocol ")
+                .append(v.id()).append(" header sent first, with this connection's own addresses\n"));
         if (!s.steps().isEmpty()) {
             out.append(paint(DIM, String.format(Locale.ROOT, "  %-13s %-34s %-11s %-28s %6s",
                     "phase", "command", "reply", "meaning", "ms"))).append('\n');
