@@ -140,9 +140,21 @@ class EgressPeerTest {
         Cli run = Cli.probe(postfix.server(PROXY_PROTOCOL), "--quit-after", "ehlo", "--no-posture", "--format", "json");
         JsonNode json = run.json();
         System.out.println("[egress] no header, Postfix said: " + json.path("summary").asText());
-        assertThat(json.path("summary").asText()).contains("PROXY protocol header");
-        assertThat(json.path("findings").get(0).path("id").asText()).isEqualTo("silent-port-maybe-proxy-protocol");
-        assertThat(json.path("findings").get(0).path("remedy").asText()).contains("--proxy-protocol v1");
+        // After smtpd_upstream_proxy_timeout Postfix either answers 421 "Server local error" (the warning that
+        // names the header) or, from an smtpd process that served earlier clients, just closes (the hint): both
+        // were seen from the same 3.7.11. Either way the report must point at --proxy-protocol.
+        JsonNode hint = null;
+        for (JsonNode f : json.path("findings")) {
+            if (f.path("id").asText().equals("silent-port-maybe-proxy-protocol")) {
+                hint = f;
+            }
+        }
+        assertThat(hint).as(json.toPrettyString()).isNotNull();
+        assertThat(hint.path("title").asText()).contains("PROXY protocol header");
+        assertThat(hint.path("remedy").asText()).contains("--proxy-protocol v1");
+        if (hint.path("severity").asText().equals("warning")) {
+            assertThat(json.path("summary").asText()).contains("PROXY protocol header");
+        }
     }
 
     @Test
