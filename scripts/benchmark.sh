@@ -6,6 +6,13 @@
 #        scripts/benchmark.sh heap [IN_FLIGHT]
 #   Live heap per in-flight batch probe (against a loopback server that greets and then holds the connection).
 #
+#        scripts/benchmark.sh heap-tls [IN_FLIGHT]
+#   The same, with every probe held after its STARTTLS handshake (TLS engine and buffers counted).
+#
+#        scripts/benchmark.sh lossy [TARGETS] [CONCURRENCY] [FAULTY_PERCENT]
+#   A batch of TARGETS (10,000) where FAULTY_PERCENT (20) misbehave at one phase each: one report per target,
+#   RSS and open descriptors sampled over the run (100000 targets for the flat-RSS figure).
+#
 #        scripts/benchmark.sh peers [PROBES] [CONCURRENCY]
 #   Against a real Postfix on loopback (scripts/peers.sh start postfix DIR): `smtp-probe batch` through RCPT,
 #   STARTTLS and plaintext, against swaks run CONCURRENCY at a time by xargs -P, and Postfix's smtp-source
@@ -50,6 +57,93 @@ PY
   high="$(live "$many")"
   echo "live heap after full GC: 10 in flight ${base} KiB, $many in flight ${high} KiB:" \
     "$(( (high - base) * 1024 / (many - 10) )) bytes per in-flight probe"
+  exit 0
+fi
+
+if [ "${1:-}" = heap-tls ]; then
+  # Heap per in-flight probe after STARTTLS: a loopback server (bench_server.py --hold-after-tls) finishes the TLS
+  # handshake, answers the second EHLO and then holds the connection; live heap after a full GC, N in flight
+  # against 10 in flight, so each probe's TLS engine and buffers are counted.
+  many=${2:-1000}
+  [ -f probe-cli/target/smtp-probe.jar ] || mvn -B -q -DskipTests -pl probe-cli -am package
+  dir="$(mktemp -d /tmp/smtp-probe-heap.XXXXXX)"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
+    -addext subjectAltName=DNS:bench.test -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+  python3 scripts/bench_server.py "$dir/ports" --tls "$dir/cert.pem" "$dir/key.pem" --hold-after-tls &
+  server=$!
+  trap 'kill "$server" 2>/dev/null || true; rm -rf "$dir"' EXIT
+  while [ ! -s "$dir/ports" ]; do sleep 0.1; done
+  port="$(awk '$1 == "ok" {print $2}' "$dir/ports")"
+  live() { # N: live heap in KiB with N probes held in flight after their TLS handshake
+    local n=$1 pid used
+    for ((i = 0; i < n; i++)); do printf '{"server":"127.0.0.1:%s","rcpt":["u%d@bench.test"]}\n' "$port" "$i"; done >"$dir/in"
+    java -Xmx1g -jar probe-cli/target/smtp-probe.jar batch -i "$dir/in" -o /dev/null --summary /dev/null \
+      --concurrency "$n" --per-host 0 --per-domain-rate 0 --timeout 120 --no-posture --ehlo bench.test \
+      --starttls require --ca-file "$dir/cert.pem" --tls-name bench.test &
+    pid=$!
+    # every connection in and through its handshake: the server holds them after the second EHLO's reply
+    until [ "$(ss -Htn state established "( dport = :$port )" | wc -l)" -ge "$n" ]; do sleep 0.2; done
+    sleep 3
+    jcmd "$pid" GC.run >/dev/null
+    used="$(jcmd "$pid" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {print $(i + 1); exit}}' | tr -dc 0-9)"
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    echo "$used"
+  }
+  base="$(live 10)"
+  high="$(live "$many")"
+  echo "live heap after full GC, after STARTTLS: 10 in flight ${base} KiB, $many in flight ${high} KiB:" \
+    "$(( (high - base) * 1024 / (many - 10) )) bytes per in-flight probe"
+  exit 0
+fi
+
+if [ "${1:-}" = lossy ]; then
+  # A batch that loses nothing: TARGETS probes (default 10,000) at CONCURRENCY against bench_server.py, FAULTY
+  # percent of them (default 20) aimed at listeners that misbehave at one phase each (close, reset, stall,
+  # garbage, overlong line, endless continuation, 421, 554 greeting, doubled reply). Checks that every target has
+  # exactly one report and that the summary counts them all; samples the JVM's RSS and open descriptors once a
+  # second. Run with 100000 for the flat-RSS figure.
+  targets=${2:-10000} conc=${3:-100} faulty=${4:-20}
+  [ -f probe-cli/target/smtp-probe.jar ] || mvn -B -q -DskipTests -pl probe-cli -am package
+  dir="${BENCH_DIR:-$(mktemp -d /tmp/smtp-probe-lossy.XXXXXX)}"
+  mkdir -p "$dir"
+  python3 scripts/bench_server.py "$dir/ports" &
+  server=$!
+  trap 'kill "$server" 2>/dev/null || true' EXIT
+  while [ ! -s "$dir/ports" ]; do sleep 0.1; done
+  python3 - "$dir/ports" "$targets" "$faulty" >"$dir/in.jsonl" <<'PY'
+import random, sys
+ports = dict(line.split() for line in open(sys.argv[1]))
+faults = [name for name in ports if name != "ok"]
+rng = random.Random(20261201)
+for i in range(int(sys.argv[2])):
+    name = rng.choice(faults) if rng.random() * 100 < float(sys.argv[3]) else "ok"
+    print('{"server":"127.0.0.1:%s","rcpt":["%s-%d@bench.test"]}' % (ports[name], name, i))
+PY
+  t0=$(date +%s%3N)
+  java -Xmx256m -jar probe-cli/target/smtp-probe.jar batch -i "$dir/in.jsonl" -o "$dir/out.jsonl" \
+    --summary "$dir/summary.json" --concurrency "$conc" --per-host 0 --per-domain-rate 0 --timeout 2 \
+    --no-posture --starttls never --ehlo bench.test --quit-after rcpt &
+  pid=$!
+  : >"$dir/samples"
+  while kill -0 "$pid" 2>/dev/null; do
+    rss="$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
+    fds="$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)"
+    [ -n "$rss" ] && echo "$(wc -l <"$dir/out.jsonl" 2>/dev/null || echo 0) $rss $fds" >>"$dir/samples"
+    sleep 1
+  done
+  rc=0; wait "$pid" || rc=$?
+  t1=$(date +%s%3N)
+  lines="$(wc -l <"$dir/out.jsonl")"
+  unique="$(python3 -c 'import json,sys; print(len({json.loads(l)["batchInput"] for l in open(sys.argv[1])}))' "$dir/out.jsonl")"
+  echo "targets $targets ($faulty% faulty), concurrency $conc: $lines report lines, $unique distinct targets," \
+    "exit code $rc, $(awk -v n="$targets" -v t="$((t1 - t0))" 'BEGIN {printf "%.0f probes/s", n / (t / 1000)}')"
+  echo "summary: $(cat "$dir/summary.json")"
+  # RSS and descriptors after the first tenth of the run (start-up and warm-up excluded), in KiB.
+  awk -v skip="$((targets / 10))" '$1 >= skip {n++; if (!min || $2 < min) min = $2; if ($2 > max) max = $2;
+      if (!fmin || $3 < fmin) fmin = $3; if ($3 > fmax) fmax = $3; last = $2}
+      END {printf "RSS after the first tenth: min %d KiB, max %d KiB, last %d KiB; open descriptors: min %d, max %d (%d samples)\n",
+           min, max, last, fmin, fmax, n}' "$dir/samples"
+  [ "$lines" -eq "$targets" ] && [ "$unique" -eq "$targets" ] || { echo "LOST OR DOUBLED REPORTS" >&2; exit 1; }
   exit 0
 fi
 
@@ -110,6 +204,19 @@ if [ "${1:-}" = peers ]; then
   for port in "$PORT_STARTTLS" "$PORT_PLAINTEXT"; do
     echo "batch reports for port $port: $(wc -l <"$dir/out-$port.jsonl") lines; summary $(cat "$dir/summary-$port.json")"
   done
+  # Cold start: one probe, STARTTLS verified through RCPT, through the launcher as a user runs it (its
+  # class-data archive made first: the first run starts the training and later runs map the archive), against
+  # swaks doing the same check, alternated by hyperfine.
+  scripts/peers.sh ensure hyperfine >&2
+  cache="${SMTP_PROBE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/smtp-probe}"
+  ./smtp-probe --version >/dev/null
+  while [ -d "$cache/.training" ]; do sleep 0.5; done
+  probe=(./smtp-probe probe --server "$HOST:$PORT_STARTTLS" --starttls require --ca-file "$CA_CERT"
+    --tls-name "$SERVER_NAME" --rcpt "user0@$DOMAIN" --quit-after rcpt --no-posture --ehlo bench.test)
+  swaks=(swaks --server "$HOST:$PORT_STARTTLS" --tls --tls-verify --tls-ca-path "$CA_CERT" --to "user0@$DOMAIN"
+    --helo bench.test --quit-after RCPT --silent 2)
+  hyperfine -N -w 3 -r "${COLD_RUNS:-20}" -i "${probe[*]}" "${swaks[*]}" "./smtp-probe --version" 2>&1 \
+    | grep -E "Benchmark|Time|faster|±" || true
   exit 0
 fi
 mvn -B -q -DskipTests -pl probe-core -am install
