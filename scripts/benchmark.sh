@@ -128,7 +128,7 @@ PY
   while kill -0 "$pid" 2>/dev/null; do
     rss="$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
     fds="$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)"
-    [ -n "$rss" ] && echo "$(wc -l <"$dir/out.jsonl" 2>/dev/null || echo 0) $rss $fds" >>"$dir/samples"
+    [ -n "$rss" ] && echo "$(wc -l 2>/dev/null <"$dir/out.jsonl" || echo 0) $rss $fds" >>"$dir/samples"
     sleep 1
   done
   rc=0; wait "$pid" || rc=$?
@@ -206,17 +206,16 @@ if [ "${1:-}" = peers ]; then
   done
   # Cold start: one probe, STARTTLS verified through RCPT, through the launcher as a user runs it (its
   # class-data archive made first: the first run starts the training and later runs map the archive), against
-  # swaks doing the same check, alternated by hyperfine.
-  scripts/peers.sh ensure hyperfine >&2
+  # swaks doing the same check, the commands alternated round by round (scripts/coldstart.sh).
   cache="${SMTP_PROBE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/smtp-probe}"
   ./smtp-probe --version >/dev/null
   while [ -d "$cache/.training" ]; do sleep 0.5; done
-  probe=(./smtp-probe probe --server "$HOST:$PORT_STARTTLS" --starttls require --ca-file "$CA_CERT"
-    --tls-name "$SERVER_NAME" --rcpt "user0@$DOMAIN" --quit-after rcpt --no-posture --ehlo bench.test)
-  swaks=(swaks --server "$HOST:$PORT_STARTTLS" --tls --tls-verify --tls-ca-path "$CA_CERT" --to "user0@$DOMAIN"
-    --helo bench.test --quit-after RCPT --silent 2)
-  hyperfine -N -w 3 -r "${COLD_RUNS:-20}" -i "${probe[*]}" "${swaks[*]}" "./smtp-probe --version" 2>&1 \
-    | grep -E "Benchmark|Time|faster|±" || true
+  probe="probe --server $HOST:$PORT_STARTTLS --starttls require --ca-file $CA_CERT --tls-name $SERVER_NAME"
+  probe="$probe --rcpt user0@$DOMAIN --quit-after rcpt --no-posture --ehlo bench.test"
+  scripts/coldstart.sh "${COLD_ROUNDS:-15}" \
+    "swaks, STARTTLS through RCPT=swaks --server $HOST:$PORT_STARTTLS --tls --tls-verify --tls-ca-path $CA_CERT --to user0@$DOMAIN --helo bench.test --quit-after RCPT --silent 2" \
+    "./smtp-probe, STARTTLS through RCPT=./smtp-probe $probe" \
+    "swaks --version=swaks --version" "./smtp-probe --version=./smtp-probe --version"
   exit 0
 fi
 mvn -B -q -DskipTests -pl probe-core -am install

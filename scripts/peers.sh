@@ -8,7 +8,7 @@
 #   peers.sh packages PEER       the Debian packages PEER needs, one a line
 #
 # Peers: postfix (with Dovecot SASL), dns (NSD + validating Unbound), prometheus, dante (SOCKS5, with and without
-# user name and password); chromium, swaks, hyperfine (ensure only; hyperfine is for scripts/benchmark.sh).
+# user name and password); chromium, swaks (ensure only).
 #
 # Exit codes: 0 done; 2 bad usage; 3 a package cannot be installed (the tests skip on this, except with CI=true);
 # 4 the peer did not start or stop. Diagnostics go to standard error, KEY=VALUE lines to standard output.
@@ -36,7 +36,6 @@ packages_of() {
     chromium)   echo "chromium" ;;
     dante)      echo "dante-server" ;;
     swaks)      echo "swaks libnet-ssleay-perl libio-socket-inet6-perl" ;;
-    hyperfine)  echo "hyperfine" ;;
     *)          return 1 ;;
   esac
 }
