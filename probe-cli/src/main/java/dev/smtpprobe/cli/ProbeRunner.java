@@ -55,7 +55,6 @@ final class ProbeRunner {
         if (progress != null) {
             listener = listener.plus(progress);
         }
-        Warmup.startBesideTheProbe();
         ProbeResult result;
         try (SmtpProber prober = SmtpProber.builder().listener(listener).build()) {
             CompletableFuture<ProbeResult> probe = prober.probe(request);
