@@ -1,5 +1,6 @@
 package dev.smtpprobe.session;
 
+import dev.smtpprobe.model.Printable;
 import dev.smtpprobe.model.TranscriptLine;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,40 +69,8 @@ public final class BoundedTranscript {
         return List.copyOf(out);
     }
 
-    /**
-     * The line with every control character written as an escape: C0 and C1 controls, DEL, and the Unicode
-     * line separators and bidirectional overrides that can make displayed text differ from what was received.
-     * Tabs stay. A backslash is left alone: the escapes are for reading, not for reversing.
-     */
+    /** The line escaped by the one rule every format uses ({@link Printable}), so a transcript shows what a report shows. */
     static String printable(String line) {
-        int i = 0;
-        while (i < line.length() && !needsEscape(line.charAt(i))) {
-            i++;
-        }
-        if (i == line.length()) {
-            return line;
-        }
-        StringBuilder sb = new StringBuilder(line.length() + 16).append(line, 0, i);
-        for (; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (!needsEscape(c)) {
-                sb.append(c);
-            } else if (c == '\r') {
-                sb.append("\\r");
-            } else if (c == '\n') {
-                sb.append("\\n");
-            } else if (c < 0x100) {
-                sb.append(String.format("\\x%02x", (int) c));
-            } else {
-                sb.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return sb.toString();
-    }
-
-    private static boolean needsEscape(char c) {
-        return (c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f)
-                || c == '\u2028' || c == '\u2029' || (c >= '\u202a' && c <= '\u202e')
-                || (c >= '\u2066' && c <= '\u2069');
+        return Printable.escape(line);
     }
 }
