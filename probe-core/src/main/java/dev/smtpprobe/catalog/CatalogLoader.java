@@ -320,7 +320,8 @@ final class CatalogLoader {
                 s.get("title"), s.get("remedy"),
                 s.containsKey("actor") ? Optional.of(actor(s.get("actor"), where)) : Optional.empty(),
                 s.containsKey("retry") ? Optional.of(yesNo(s.get("retry"), where)) : Optional.empty(),
-                s.get("source"), s.get("reference"));
+                s.get("source"), s.get("reference"),
+                RequiredLiterals.of(s.get("match")));
     }
 
     private static Optional<Category> optionalCategory(String id, String where) {

@@ -274,8 +274,9 @@ final class StandardReplyClassifier implements ReplyClassifier {
     }
 
     private Optional<ReplyRule> firstRule(ReplyRule.Tier tier, int code, String text) {
+        String lowerCaseText = text.toLowerCase(java.util.Locale.ROOT);
         for (ReplyRule r : rules) {
-            if (r.tier() == tier && r.matches(code, text)) {
+            if (r.tier() == tier && r.matches(code, text, lowerCaseText)) {
                 return Optional.of(r);
             }
         }
