@@ -233,7 +233,10 @@ class SmtpProberEgressTest extends SessionTestSupport {
         String json = new JsonReport(dev.smtpprobe.catalog.ReplyClassifier.standard(), dev.smtpprobe.report.ReportOptions.DEFAULTS).render(result, d);
         assertThat(text).contains("Via        the SOCKS5 proxy 127.0.0.1:" + socks.port());
         assertThat(json).containsPattern("\"proxy\"\\s*:\\s*\"socks5://127\\.0\\.0\\.1:" + socks.port() + "\"");
-        assertThat(text + json).doesNotContain(PASSWORD).doesNotContain("probe@127.0.0.1");
+        String html = new dev.smtpprobe.report.HtmlReport(dev.smtpprobe.catalog.ReplyClassifier.standard(),
+                dev.smtpprobe.report.ReportOptions.DEFAULTS).render(result, d);
+        assertThat(html).contains("Via the SOCKS5 proxy <code>127.0.0.1:" + socks.port() + "</code>");
+        assertThat(text + json + html).doesNotContain(PASSWORD).doesNotContain("probe@127.0.0.1");
 
         socks.close();
         socks = Socks5Server.start().requirePassword("probe", "not-this-one");

@@ -121,6 +121,10 @@ public final class HtmlReport {
         b.append("<h2 class=\"host\">").append(escape(s.hostName())).append(" <span class=\"muted\">")
                 .append(escape(Addresses.text(s.address().getAddress()) + ":" + s.address().getPort()))
                 .append("</span></h2>\n");
+        s.request().options().proxy().ifPresent(p -> b.append("<p class=\"via\">Via the SOCKS5 proxy <code>")
+                .append(escape(p.hostPort())).append("</code></p>\n"));
+        s.request().options().proxyProtocol().ifPresent(v -> b.append("<p class=\"via\">Via a PROXY protocol ")
+                .append(escape(v.id())).append(" header sent first, with this connection's own addresses</p>\n"));
         s.failure().ifPresent(f -> b.append("<p class=\"critical\">").append(escape(f.status().name()))
                 .append(": ").append(escape(f.message())).append("</p>\n"));
         long total = Math.max(1, s.elapsed().toNanos());
