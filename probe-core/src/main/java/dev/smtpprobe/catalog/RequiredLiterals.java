@@ -155,12 +155,9 @@ final class RequiredLiterals {
 
     /** The longest run of literal characters that any match of this alternative must contain, lower-cased. */
     private static Optional<String> longestRun(String alternative) {
-        String best = "";
-        StringBuilder run = new StringBuilder();
-        boolean lastWasLiteral = false;
+        Runs runs = new Runs();
         for (int i = 0; i < alternative.length(); i++) {
             char c = alternative.charAt(i);
-            char literal = 0;
             switch (c) {
                 case '\\' -> {
                     if (i + 1 >= alternative.length()) {
@@ -168,40 +165,20 @@ final class RequiredLiterals {
                     }
                     char e = alternative.charAt(++i);
                     if (Character.isLetterOrDigit(e)) {
-                        best = longer(best, run);
-                        run.setLength(0);
-                        lastWasLiteral = false;
-                        continue;
+                        runs.end();
+                    } else if (!runs.append(e)) {
+                        return Optional.empty();
                     }
-                    literal = e;
                 }
-                case '[' -> {
-                    i = classEnd(alternative, i);
+                case '[', '(' -> {
+                    i = c == '[' ? classEnd(alternative, i) : groupEnd(alternative, i);
                     if (i < 0) {
                         return Optional.empty();
                     }
-                    best = longer(best, run);
-                    run.setLength(0);
-                    lastWasLiteral = false;
-                    continue;
-                }
-                case '(' -> {
-                    i = groupEnd(alternative, i);
-                    if (i < 0) {
-                        return Optional.empty();
-                    }
-                    best = longer(best, run);
-                    run.setLength(0);
-                    lastWasLiteral = false;
-                    continue;
+                    runs.end();
                 }
                 case '?', '*', '{' -> {
-                    if (lastWasLiteral && run.length() > 0) {
-                        run.setLength(run.length() - 1); // the atom may be absent
-                    }
-                    best = longer(best, run);
-                    run.setLength(0);
-                    lastWasLiteral = false;
+                    runs.dropLastAtom(); // the atom may be absent
                     if (c == '{') {
                         i = alternative.indexOf('}', i);
                         if (i < 0) {
@@ -209,32 +186,58 @@ final class RequiredLiterals {
                         }
                     }
                     i = skipQuantifierModifier(alternative, i);
-                    continue;
                 }
                 case '+' -> {
                     // The atom is there at least once; what follows may not be right after it.
-                    best = longer(best, run);
-                    run.setLength(0);
-                    lastWasLiteral = false;
+                    runs.end();
                     i = skipQuantifierModifier(alternative, i);
-                    continue;
                 }
-                case '.', '^', '$', ')', '|' -> {
-                    best = longer(best, run);
-                    run.setLength(0);
-                    lastWasLiteral = false;
-                    continue;
+                case '.', '^', '$', ')', '|' -> runs.end();
+                default -> {
+                    if (!runs.append(c)) {
+                        return Optional.empty();
+                    }
                 }
-                default -> literal = c;
             }
-            if (literal > 0x7f) {
-                return Optional.empty();
-            }
-            run.append(Character.toLowerCase(literal));
-            lastWasLiteral = true;
         }
-        best = longer(best, run);
-        return best.length() >= MIN_LENGTH ? Optional.of(best.toLowerCase(Locale.ROOT)) : Optional.empty();
+        return runs.longest();
+    }
+
+    /** The literal run being read and the longest one so far. */
+    private static final class Runs {
+        private final StringBuilder run = new StringBuilder();
+        private String best = "";
+        private boolean lastWasLiteral;
+
+        /** False for a character outside ASCII, which the patterns' case folding would not cover. */
+        boolean append(char c) {
+            if (c > 0x7f) {
+                return false;
+            }
+            run.append(Character.toLowerCase(c));
+            lastWasLiteral = true;
+            return true;
+        }
+
+        void end() {
+            if (run.length() > best.length()) {
+                best = run.toString();
+            }
+            run.setLength(0);
+            lastWasLiteral = false;
+        }
+
+        void dropLastAtom() {
+            if (lastWasLiteral && run.length() > 0) {
+                run.setLength(run.length() - 1);
+            }
+            end();
+        }
+
+        Optional<String> longest() {
+            end();
+            return best.length() >= MIN_LENGTH ? Optional.of(best.toLowerCase(Locale.ROOT)) : Optional.empty();
+        }
     }
 
     private static int skipQuantifierModifier(String s, int i) {
@@ -262,7 +265,4 @@ final class RequiredLiterals {
         return -1;
     }
 
-    private static String longer(String best, CharSequence run) {
-        return run.length() > best.length() ? run.toString() : best;
-    }
 }
