@@ -21,69 +21,43 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-if [ "${1:-}" = heap ]; then
-  # Heap per in-flight probe: a loopback server greets and then holds every connection; batch keeps N probes in
-  # flight (each waiting for its EHLO reply); live heap after a full GC, N in flight against 10 in flight.
-  many=${2:-1000}
+if [ "${1:-}" = heap ] || [ "${1:-}" = heap-tls ]; then
+  # Heap per in-flight probe: batch keeps N probes in flight against a loopback server that holds every
+  # connection, and the live heap after a full GC with N in flight is set against 10 in flight. `heap`: the server
+  # greets and holds (each probe waits for its EHLO reply). `heap-tls`: bench_server.py --hold-after-tls finishes
+  # the STARTTLS handshake, answers the second EHLO and then holds, so each probe's TLS engine and buffers count.
+  mode=$1 many=${2:-1000}
   [ -f probe-cli/target/smtp-probe.jar ] || mvn -B -q -DskipTests -pl probe-cli -am package
   dir="$(mktemp -d /tmp/smtp-probe-heap.XXXXXX)"
-  python3 - "$dir/port" <<'PY' &
-import socket, sys, threading
+  tls=() settle=1
+  if [ "$mode" = heap-tls ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
+      -addext subjectAltName=DNS:bench.test -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+    python3 scripts/bench_server.py "$dir/ports" --tls "$dir/cert.pem" "$dir/key.pem" --hold-after-tls &
+    tls=(--starttls require --ca-file "$dir/cert.pem" --tls-name bench.test) settle=3
+  else
+    python3 - "$dir/ports" <<'PY' &
+import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 0)); s.listen(4096)
-open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+open(sys.argv[1], "w").write("ok %d\n" % s.getsockname()[1])
 held = []
 while True:
     c, _ = s.accept(); c.sendall(b"220 hold.test ESMTP\r\n"); held.append(c)
 PY
-  server=$!
-  trap 'kill "$server" 2>/dev/null || true; rm -rf "$dir"' EXIT
-  while [ ! -s "$dir/port" ]; do sleep 0.1; done
-  port="$(cat "$dir/port")"
-  live() { # N: live heap in KiB with N probes held in flight
-    local n=$1 pid used
-    for ((i = 0; i < n; i++)); do printf '{"server":"127.0.0.1:%s","rcpt":["u%d@hold.test"]}\n' "$port" "$i"; done >"$dir/in"
-    java -Xmx512m -jar probe-cli/target/smtp-probe.jar batch -i "$dir/in" -o /dev/null --summary /dev/null \
-      --concurrency "$n" --per-host 0 --per-domain-rate 0 --timeout 60 --no-posture --ehlo bench.test &
-    pid=$!
-    # wait until every connection is in (the server holds them), then measure after a full GC
-    until [ "$(ss -Htn state established "( dport = :$port )" | wc -l)" -ge "$n" ]; do sleep 0.2; done
-    sleep 1
-    jcmd "$pid" GC.run >/dev/null
-    used="$(jcmd "$pid" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {print $(i + 1); exit}}' | tr -dc 0-9)"
-    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
-    echo "$used"
-  }
-  base="$(live 10)"
-  high="$(live "$many")"
-  echo "live heap after full GC: 10 in flight ${base} KiB, $many in flight ${high} KiB:" \
-    "$(( (high - base) * 1024 / (many - 10) )) bytes per in-flight probe"
-  exit 0
-fi
-
-if [ "${1:-}" = heap-tls ]; then
-  # Heap per in-flight probe after STARTTLS: a loopback server (bench_server.py --hold-after-tls) finishes the TLS
-  # handshake, answers the second EHLO and then holds the connection; live heap after a full GC, N in flight
-  # against 10 in flight, so each probe's TLS engine and buffers are counted.
-  many=${2:-1000}
-  [ -f probe-cli/target/smtp-probe.jar ] || mvn -B -q -DskipTests -pl probe-cli -am package
-  dir="$(mktemp -d /tmp/smtp-probe-heap.XXXXXX)"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
-    -addext subjectAltName=DNS:bench.test -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
-  python3 scripts/bench_server.py "$dir/ports" --tls "$dir/cert.pem" "$dir/key.pem" --hold-after-tls &
+  fi
   server=$!
   trap 'kill "$server" 2>/dev/null || true; rm -rf "$dir"' EXIT
   while [ ! -s "$dir/ports" ]; do sleep 0.1; done
   port="$(awk '$1 == "ok" {print $2}' "$dir/ports")"
-  live() { # N: live heap in KiB with N probes held in flight after their TLS handshake
+  live() { # N: live heap in KiB with N probes held in flight
     local n=$1 pid used
     for ((i = 0; i < n; i++)); do printf '{"server":"127.0.0.1:%s","rcpt":["u%d@bench.test"]}\n' "$port" "$i"; done >"$dir/in"
     java -Xmx1g -jar probe-cli/target/smtp-probe.jar batch -i "$dir/in" -o /dev/null --summary /dev/null \
-      --concurrency "$n" --per-host 0 --per-domain-rate 0 --timeout 120 --no-posture --ehlo bench.test \
-      --starttls require --ca-file "$dir/cert.pem" --tls-name bench.test &
+      --concurrency "$n" --per-host 0 --per-domain-rate 0 --timeout 120 --no-posture --ehlo bench.test "${tls[@]}" &
     pid=$!
-    # every connection in and through its handshake: the server holds them after the second EHLO's reply
+    # every connection in (and, with TLS, through its handshake: the server holds it after the second EHLO)
     until [ "$(ss -Htn state established "( dport = :$port )" | wc -l)" -ge "$n" ]; do sleep 0.2; done
-    sleep 3
+    sleep "$settle"
     jcmd "$pid" GC.run >/dev/null
     used="$(jcmd "$pid" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {print $(i + 1); exit}}' | tr -dc 0-9)"
     kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
@@ -91,7 +65,7 @@ if [ "${1:-}" = heap-tls ]; then
   }
   base="$(live 10)"
   high="$(live "$many")"
-  echo "live heap after full GC, after STARTTLS: 10 in flight ${base} KiB, $many in flight ${high} KiB:" \
+  echo "live heap after full GC ($mode): 10 in flight ${base} KiB, $many in flight ${high} KiB:" \
     "$(( (high - base) * 1024 / (many - 10) )) bytes per in-flight probe"
   exit 0
 fi
