@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The message over a socket: BDAT chunks (RFC 3030), SIZE (RFC 1870) and LMTP's reply per recipient (RFC 2033). */
@@ -152,8 +151,6 @@ class SmtpProberMessageTest extends SessionTestSupport {
     }
 
     @Test
-    @Disabled("engine gap: under LMTP the per-recipient replies after the message are not tied to recipients; "
-            + "SessionResult.Delivery and RecipientResult have no place for them (a model change outside session/)")
     void lmtpRecordsWhichRecipientTheRefusalWasFor() throws Exception {
         server.lmtp().lmtpRecipientReply("carol@example.test", Reply.of(452, "4.2.2 Mailbox full"));
         server.start();
@@ -161,7 +158,10 @@ class SmtpProberMessageTest extends SessionTestSupport {
                 .recipients(List.of("bob@example.test", "carol@example.test"))
                 .message("Subject: lmtp\r\n\r\nbody\r\n").build());
 
-        assertThat(r.failure().orElseThrow().message()).contains("carol@example.test");
+        assertThat(r.failure().orElseThrow().message())
+                .contains("refused the message for carol@example.test").doesNotContain("bob@");
+        assertThat(r.failure().orElseThrow().reply().orElseThrow().code()).isEqualTo(452);
+        assertThat(r.politeEnd()).isTrue();
     }
 
     @Test

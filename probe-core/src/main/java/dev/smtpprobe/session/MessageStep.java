@@ -132,11 +132,16 @@ final class MessageStep implements PhaseStep {
             }
         }
         Optional<String> messageId = MessageIds.of(message.text());
+        // RFC 2033 section 4.2: the replies come in the order of the accepted RCPTs, so each names its recipient.
+        List<String> answering = ctx.options.protocol() == Protocol.LMTP
+                ? ctx.recipients.stream().filter(r -> r.accepted()).map(r -> r.address()).toList() : List.of();
         return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).handle((ok, error) -> {
             ctx.transactionOpen = false;
             Optional<SmtpReply> refusal = Optional.empty();
+            List<String> refusedFor = new ArrayList<>();
             Optional<String> queueId = Optional.empty();
-            for (CompletableFuture<SmtpReply> f : replies) {
+            for (int i = 0; i < replies.size(); i++) {
+                CompletableFuture<SmtpReply> f = replies.get(i);
                 Optional<SmtpReply> reply = Envelope.replyOf(f);
                 if (reply.isEmpty()) {
                     ctx.delivery = Optional.of(new Delivery(method, message.octets(), chunks, messageId, queueId));
@@ -144,7 +149,14 @@ final class MessageStep implements PhaseStep {
                 }
                 switch (ctx.judge(SmtpPhase.MESSAGE, reply.get())) {
                     case SUCCESS -> queueId = queueId.or(() -> QueueIds.parse(reply.get()));
-                    case TRANSIENT, PERMANENT -> refusal = refusal.or(() -> reply);
+                    case TRANSIENT, PERMANENT -> {
+                        refusal = refusal.or(() -> reply);
+                        if (i < answering.size()) {
+                            refusedFor.add(answering.get(i));
+                            ctx.note("LMTP: the message for " + answering.get(i) + " was refused: "
+                                    + reply.get().code() + " " + reply.get().text());
+                        }
+                    }
                     default -> {
                         return Next.ABANDON;
                     }
@@ -152,7 +164,8 @@ final class MessageStep implements PhaseStep {
             }
             ctx.delivery = Optional.of(new Delivery(method, message.octets(), chunks, messageId, queueId));
             if (refusal.isPresent()) {
-                ctx.reject(SmtpPhase.MESSAGE, "the server refused the message", refusal.get());
+                ctx.reject(SmtpPhase.MESSAGE, refusedFor.isEmpty() ? "the server refused the message"
+                        : "the server refused the message for " + String.join(", ", refusedFor), refusal.get());
             }
             return Next.QUIT;
         });
