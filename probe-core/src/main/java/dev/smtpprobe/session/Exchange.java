@@ -17,14 +17,14 @@ final class Exchange {
     final Duration timeout;
     final CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
     /** Set for an exchange answered by a run of replies ({@link Wire#sendAndCollect}); null for one reply. */
-    final Wire.Collector run;
+    final ReplyCollector run;
     ScheduledFuture<?> timer;
 
     Exchange(SmtpPhase phase, Timeline.Phase record, Duration timeout) {
         this(phase, record, timeout, null);
     }
 
-    Exchange(SmtpPhase phase, Timeline.Phase record, Duration timeout, Wire.Collector run) {
+    Exchange(SmtpPhase phase, Timeline.Phase record, Duration timeout, ReplyCollector run) {
         this.phase = phase;
         this.record = record;
         this.timeout = timeout;

@@ -117,74 +117,32 @@ final class Wire extends ChannelInboundHandlerAdapter {
                     Optional.of(ProbeStatus.CONNECTION_CLOSED), "the connection is gone"));
         }
         timeline.sent(out.logLine());
-        Collector run = new Collector(sentinel, answersSentinel, maxReplies);
+        ReplyCollector run = new ReplyCollector(this, sentinel, answersSentinel, maxReplies);
         Exchange e = new Exchange(out.phase(), timeline.begin(out.phase(), Optional.of(out.logLine())), out.timeout(),
                 run);
         channel.writeAndFlush(out.payload()).addListener((ChannelFuture f) -> onWritten(f));
         enqueue(e);
         roundTrips++;
-        return run.result;
+        return run.result();
     }
 
-    /** The replies of a {@link #sendAndCollect} exchange as they come. Only the event loop touches it. */
-    final class Collector {
-        private final Outgoing sentinel;
-        private final Predicate<SmtpReply> answersSentinel;
-        private final int maxReplies;
-        private final List<SmtpReply> replies = new ArrayList<>();
-        private final CompletableFuture<ReplyRun> result = new CompletableFuture<>();
-        private Timeline.Phase sentinelRecord;
+    /** Runs once the replies of the current read are delivered, as every reply's completion does. */
+    void afterThisRead(Runnable action) {
+        completions.add(action);
+    }
 
-        private Collector(Outgoing sentinel, Predicate<SmtpReply> answersSentinel, int maxReplies) {
-            this.sentinel = sentinel;
-            this.answersSentinel = answersSentinel;
-            this.maxReplies = maxReplies;
+    /**
+     * Writes a command whose reply no exchange of its own awaits: a {@link ReplyCollector} takes it among the
+     * replies it collects. The command's timeline record, or empty when the connection is gone.
+     */
+    Optional<Timeline.Phase> writeForCollector(Outgoing out) {
+        if (closed || !channel.isActive()) {
+            return Optional.empty();
         }
-
-        /** Takes one reply; true when the run is over. */
-        private boolean take(Exchange owner, SmtpReply reply) {
-            if (sentinelRecord != null && answersSentinel.test(reply)) {
-                sentinelRecord.end(Optional.of(reply));
-                ReplyRun done = new ReplyRun(replies, Optional.of(reply), Optional.empty(), "");
-                completions.add(() -> result.complete(done));
-                return true;
-            }
-            replies.add(reply);
-            if (replies.size() == 1) {
-                owner.record.end(Optional.of(reply));
-                // Written once this read's replies are delivered, as any next command is: what the server sent
-                // before it saw the sentinel can never count as the sentinel's answer.
-                completions.add(this::writeSentinel);
-            }
-            if (replies.size() >= maxReplies) {
-                ReplyRun cut = end(ProbeStatus.PROTOCOL_ERROR, "the server sent " + maxReplies
-                        + " replies and was still going");
-                completions.add(() -> result.complete(cut));
-                return true;
-            }
-            return false;
-        }
-
-        private void writeSentinel() {
-            if (closed || !channel.isActive() || result.isDone()) {
-                return;
-            }
-            timeline.sent(sentinel.logLine());
-            sentinelRecord = timeline.begin(sentinel.phase(), Optional.of(sentinel.logLine()));
-            channel.writeAndFlush(sentinel.payload()).addListener((ChannelFuture f) -> onWritten(f));
-        }
-
-        private ReplyRun end(ProbeStatus status, String message) {
-            if (sentinelRecord != null) {
-                sentinelRecord.fail(status);
-            }
-            return new ReplyRun(replies, Optional.empty(), Optional.of(status), message);
-        }
-
-        /** The run ends without the sentinel's answer (timeout, connection lost, the session ending). */
-        private void fail(ProbeStatus status, String message) {
-            result.complete(end(status, message));
-        }
+        timeline.sent(out.logLine());
+        Timeline.Phase record = timeline.begin(out.phase(), Optional.of(out.logLine()));
+        channel.writeAndFlush(out.payload()).addListener((ChannelFuture f) -> onWritten(f));
+        return Optional.of(record);
     }
 
     /** Writes without awaiting a reply: the parting QUIT of a session that no longer trusts the stream. */
