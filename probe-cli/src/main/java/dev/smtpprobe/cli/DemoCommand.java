@@ -263,6 +263,16 @@ public final class DemoCommand implements Callable<Integer> {
                             "--proxy-password-file", proxyPassword.toString(),
                             "--rcpt", "someone@egress.demo.test", "--ehlo", EHLO)));
 
+            // 12d. A smart host behind a load balancer that speaks the PROXY protocol: the port waits for a PROXY
+            // v2 header (the connection's own addresses) before it greets, as Postfix with
+            // smtpd_upstream_proxy_protocol = haproxy does, and the probe sends one first.
+            MockSmtpServer balanced = mx(ca, "smtp.balanced.demo.test", "127.0.0.23", MockSmtpServer::expectProxyHeader);
+            scenarios.add(new Scenario("proxy-protocol", "A smart host behind a load balancer that wants a PROXY v2 header",
+                    "OK",
+                    List.of("probe", "--server", "127.0.0.23:" + port(balanced), "--proxy-protocol", "v2",
+                            "--tls-name", "smtp.balanced.demo.test", "--starttls", "require", "--ca-file",
+                            caFile.toString(), "--rcpt", "someone@balanced.demo.test", "--ehlo", EHLO)));
+
             // 13. Many targets in one run: batch on one shared prober, politely (per-host and per-domain limits),
             // one JSON report per target written to a file, the summary on standard error, the worst verdict as
             // the exit code. Each line may carry its own options (here: the port of its demo server).
@@ -345,11 +355,18 @@ public final class DemoCommand implements Callable<Integer> {
         }
 
         private MockSmtpServer mx(TestCertificates.Authority ca, String hostName, String address) throws IOException {
+            return mx(ca, hostName, address, server -> { });
+        }
+
+        /** As {@link #mx(TestCertificates.Authority, String, String)}, with settings that must come before start. */
+        private MockSmtpServer mx(TestCertificates.Authority ca, String hostName, String address,
+                java.util.function.Consumer<MockSmtpServer> beforeStart) throws IOException {
             MockSmtpServer server = keep(new MockSmtpServer());
             // A receiving MX: STARTTLS with a year-long certificate, no AUTH (MX hosts take mail from anyone).
             Instant now = Instant.now();
             server.hostName(hostName).authMechanisms()
                     .startTls(ca.issue(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)), hostName));
+            beforeStart.accept(server);
             server.start(InetAddress.getByName(address), 0);
             return server;
         }

@@ -23,6 +23,8 @@ class DemoCommandTest {
                 .containsPattern("dane-mta-sts +OK")
                 .containsPattern("dane-mismatch +CRITICAL")
                 .containsPattern("socks-proxy +OK")
+                .containsPattern("proxy-protocol +OK")
+                .contains("Via        a PROXY protocol v2 header sent first")
                 .contains("Via        the SOCKS5 proxy 127.0.0.1:")
                 .doesNotContain("socks-demo-password")
                 .contains("DANE sender: delivers").contains("MTA-STS sender: delivers")
