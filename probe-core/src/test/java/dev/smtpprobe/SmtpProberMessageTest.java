@@ -162,6 +162,8 @@ class SmtpProberMessageTest extends SessionTestSupport {
                 .contains("refused the message for carol@example.test").doesNotContain("bob@");
         assertThat(r.failure().orElseThrow().reply().orElseThrow().code()).isEqualTo(452);
         assertThat(r.politeEnd()).isTrue();
+        assertThat(r.recipients()).extracting(rr -> rr.address() + " " + rr.messageReply().map(m -> m.code()).orElse(0))
+                .containsExactly("bob@example.test 250", "carol@example.test 452");
     }
 
     @Test

@@ -164,7 +164,7 @@ public final class SecretScrubber {
             transcript.add(new TranscriptLine(line.direction(), line.nanos(), text));
         }
         List<RecipientResult> recipients = s.recipients().stream().map(r -> new RecipientResult(r.address(),
-                r.probe(), r.reply().map(this::scrub), r.notTried())).toList();
+                r.probe(), r.reply().map(this::scrub), r.notTried(), r.messageReply().map(this::scrub))).toList();
         List<SessionNote> notes = s.notes().stream().map(n -> new SessionNote(n.kind(), n.phase(),
                 scrubServerText(n.detail()))).toList();
         Optional<SessionResult.Delivery> delivery = s.delivery().map(d -> new SessionResult.Delivery(d.method(),

@@ -293,6 +293,7 @@ public final class JsonReport {
         n.put("madeUp", r.probe());
         n.set("reply", orNull(r.reply().map(JsonReport::reply)));
         n.put("notTried", r.notTried().orElse(null));
+        r.messageReply().ifPresent(after -> n.set("messageReply", reply(after)));
         return n;
     }
 

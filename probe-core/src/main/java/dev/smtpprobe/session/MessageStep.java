@@ -5,6 +5,7 @@ import dev.smtpprobe.model.SessionOptions.Protocol;
 import dev.smtpprobe.model.SessionResult.Delivery;
 import dev.smtpprobe.model.SmtpCommand;
 import dev.smtpprobe.model.SmtpPhase;
+import dev.smtpprobe.model.RecipientResult;
 import dev.smtpprobe.model.SmtpReply;
 import dev.smtpprobe.smtp.MessageIds;
 import dev.smtpprobe.smtp.QueueIds;
@@ -143,6 +144,9 @@ final class MessageStep implements PhaseStep {
             for (int i = 0; i < replies.size(); i++) {
                 CompletableFuture<SmtpReply> f = replies.get(i);
                 Optional<SmtpReply> reply = Envelope.replyOf(f);
+                if (reply.isPresent() && i < answering.size()) {
+                    recordMessageReply(ctx, answering.get(i), reply.get());
+                }
                 if (reply.isEmpty()) {
                     ctx.delivery = Optional.of(new Delivery(method, message.octets(), chunks, messageId, queueId));
                     throw Envelope.rethrow(Envelope.errorOf(f));
@@ -169,6 +173,17 @@ final class MessageStep implements PhaseStep {
             }
             return Next.QUIT;
         });
+    }
+
+    /** Under LMTP: the reply after the message goes on the accepted recipient it answers. */
+    private static void recordMessageReply(SessionContext ctx, String address, SmtpReply reply) {
+        for (int i = 0; i < ctx.recipients.size(); i++) {
+            RecipientResult r = ctx.recipients.get(i);
+            if (r.accepted() && r.messageReply().isEmpty() && r.address().equals(address)) {
+                ctx.recipients.set(i, r.withMessageReply(reply));
+                return;
+            }
+        }
     }
 
     private static CompletableFuture<Next> done(Next next) {

@@ -126,6 +126,7 @@ public final class Observed {
         private boolean authenticated;
         private Optional<String> queueId = Optional.empty();
         private final List<TranscriptLine> transcript = new ArrayList<>();
+        private final List<dev.smtpprobe.model.RecipientResult> recipients = new ArrayList<>();
 
         Session(String host, String address) {
             this.host = host;
@@ -146,6 +147,12 @@ public final class Observed {
         public Session mailAndRcpt(String recipient, SmtpReply rcptReply) {
             steps.add(Observed.step(SmtpPhase.MAIL, "MAIL FROM:<>", SmtpReply.of(250, "2.1.0 Ok")));
             steps.add(Observed.step(SmtpPhase.RCPT, "RCPT TO:<" + recipient + ">", rcptReply));
+            return this;
+        }
+
+        /** What became of one recipient, as the engine records it. */
+        public Session recipient(dev.smtpprobe.model.RecipientResult r) {
+            recipients.add(r);
             return this;
         }
 
@@ -205,7 +212,8 @@ public final class Observed {
                     ? Optional.of(new SessionResult.AuthResult("PLAIN", true, false)) : Optional.empty();
             Optional<SessionResult.Delivery> delivery = queueId.map(id -> new SessionResult.Delivery("DATA", 400, 1,
                     Optional.empty(), Optional.of(id)));
-            return new SessionResult(request(), steps, before, after, helo, tls, auth, List.of(), delivery, steps.size(),
+            return new SessionResult(request(), steps, before, after, helo, tls, auth, List.copyOf(recipients), delivery,
+                    steps.size(),
                     0, List.of(), failure, failure.isEmpty(), transcript, 1_000_000L * 2, Duration.ofMillis(180));
         }
 

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smtpprobe.diagnosis.Observed;
+import dev.smtpprobe.model.RecipientResult;
+import dev.smtpprobe.model.SmtpReply;
+import java.util.Optional;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
@@ -54,6 +58,24 @@ class JsonReportTest {
                         .isEmpty();
             }
         }
+    }
+
+    @Test
+    void lmtpRepliesAfterTheMessageArePerRecipientAndValidate() throws Exception {
+        SmtpReply accepted = SmtpReply.of(250, "2.1.5 Ok");
+        ProbeResult lmtp = Observed.probe(Observed.address("bob@example.net"), Optional.empty(), java.util.List.of(
+                Observed.session("lmtp.example.net", "192.0.2.24").opening().mailAndRcpt("bob@example.net", accepted)
+                .quit()
+                .recipient(new RecipientResult("bob@example.net", false, Optional.of(accepted), Optional.empty())
+                        .withMessageReply(SmtpReply.of(250, "2.0.0 delivered")))
+                .recipient(new RecipientResult("carol@example.net", false, Optional.of(accepted), Optional.empty())
+                        .withMessageReply(SmtpReply.of(452, "4.2.2 Mailbox full")))
+                .build()), java.util.List.of());
+        JsonNode json = render(lmtp, ReportOptions.DEFAULTS);
+        assertThat(schema.validate(json)).as(json.toPrettyString()).isEmpty();
+        JsonNode recipients = json.get("hosts").get(0).get("recipients");
+        assertThat(recipients.get(1).get("messageReply").get("code").asInt()).isEqualTo(452);
+        assertThat(render(Scenarios.ok(), ReportOptions.DEFAULTS).toString()).doesNotContain("messageReply");
     }
 
     @Test
