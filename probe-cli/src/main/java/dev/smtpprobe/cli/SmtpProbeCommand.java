@@ -58,7 +58,8 @@ public final class SmtpProbeCommand implements Runnable {
     // Names and a switch rather than a map of constructor references: with the references in a static map, the
     // JDK 25.0.3 AOT cache writer crashed (archiveHeapWriter.cpp:757) and the launcher got no archive.
     private static final List<String> SUBCOMMANDS =
-            List.of("probe", "batch", "demo", "explain", "bounces", "catalog", "serve", "generate-completion");
+            List.of("probe", "batch", "demo", "explain", "bounces", "catalog", "serve", "generate-completion",
+                    "train-archive");
 
     private static Object subcommand(String name) {
         return switch (name) {
@@ -70,6 +71,7 @@ public final class SmtpProbeCommand implements Runnable {
             case "catalog" -> new CatalogCommand();
             case "serve" -> new ServeCommand();
             case "generate-completion" -> new AutoComplete.GenerateCompletion();
+            case "train-archive" -> new TrainArchiveCommand();
             default -> throw new IllegalArgumentException(name);
         };
     }
