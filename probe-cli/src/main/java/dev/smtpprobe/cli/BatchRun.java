@@ -71,8 +71,7 @@ final class BatchRun {
             while ((line = lines.readLine()) != null) {
                 String t = line.strip();
                 if (!t.isEmpty() && !t.startsWith("#")) {
-                    String key = BatchTargets.key(t);
-                    if (BatchTargets.inShard(key, slice[0], slice[1]) && !done.contains(BatchTargets.hash(key))) {
+                    if (wanted(t, slice, done)) {
                         n++;
                     }
                 }
@@ -81,6 +80,15 @@ final class BatchRun {
         } catch (IOException | UncheckedIOException e) {
             return -1;
         }
+    }
+
+    /** Whether a line is in the shard and not already done; the key (a JSON line re-serialised) only when needed. */
+    private static boolean wanted(String line, int[] slice, Set<Long> done) {
+        if (slice[1] <= 1 && done.isEmpty()) {
+            return true;
+        }
+        String key = BatchTargets.key(line);
+        return BatchTargets.inShard(key, slice[0], slice[1]) && !done.contains(BatchTargets.hash(key));
     }
 
     static int run(BatchTargets targets, int concurrency, int perHost, double perDomainRate, Path summaryFile, int[] slice, Duration backOff, Set<Long> done, BoundedLineReader lines,
@@ -114,13 +122,15 @@ final class BatchRun {
                 if (t.isEmpty() || t.startsWith("#")) {
                     continue;
                 }
-                String key = BatchTargets.key(t);
-                if (!BatchTargets.inShard(key, slice[0], slice[1])) {
-                    continue;
-                }
-                if (done.contains(BatchTargets.hash(key))) {
-                    summary.resumed++;
-                    continue;
+                if (slice[1] > 1 || !done.isEmpty()) {
+                    String key = BatchTargets.key(t);
+                    if (!BatchTargets.inShard(key, slice[0], slice[1])) {
+                        continue;
+                    }
+                    if (done.contains(BatchTargets.hash(key))) {
+                        summary.resumed++;
+                        continue;
+                    }
                 }
                 ProbeOptions options;
                 try {

@@ -78,6 +78,8 @@ final class BatchTargets {
     private static CommandLine probeCommandLine() {
         CommandLine cl = new CommandLine(new ProbeCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // No option's value or default names a ${variable}; only help text does, and a batch line never prints it.
+        cl.setInterpolateVariables(false);
         cl.setOut(new PrintWriter(new StringWriter()));
         cl.setErr(new PrintWriter(new StringWriter()));
         return cl;

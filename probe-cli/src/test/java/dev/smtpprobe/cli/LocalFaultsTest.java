@@ -1,6 +1,7 @@
 package dev.smtpprobe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -130,6 +131,17 @@ class LocalFaultsTest {
                 .contains("no PEM certificate");
         assertThat(run.out()).isEmpty();
         assertThat(server.connectionCount()).isZero();
+    }
+
+    @Test
+    void aCaFileEmptiedAfterItWasCheckedIsRefusedAtItsNextCheck() throws Exception {
+        Path caFile = dev.smtpprobe.fixtures.TestCertificates.newAuthority("memo CA").writePem(dir.resolve("ca.pem"));
+        ProbeCommand.checkTrustAnchors(caFile);
+        // A batch checks the same file for every line and remembers it; the memory must not outlive a change.
+        Files.writeString(caFile, "not a certificate\n");
+
+        assertThatThrownBy(() -> ProbeCommand.checkTrustAnchors(caFile))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no PEM certificate");
     }
 
     @Test

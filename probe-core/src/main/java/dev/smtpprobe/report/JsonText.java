@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.smtpprobe.model.Printable;
 import dev.smtpprobe.model.SecretScrubber;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -32,27 +31,38 @@ public final class JsonText {
 
     private static void walk(JsonNode node, SecretScrubber secrets) {
         if (node instanceof ObjectNode object) {
-            List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-            object.fields().forEachRemaining(fields::add);
-            for (Map.Entry<String, JsonNode> e : fields) {
-                if (e.getValue().isTextual()) {
-                    object.set(e.getKey(), clean(e.getValue().textValue(), secrets));
-                } else {
-                    walk(e.getValue(), secrets);
+            // Replacing the value of a key already there is no structural change, so iterating on is safe; and
+            // a string that needs nothing keeps its node (most do: a report is built from escaped parts).
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode value = e.getValue();
+                if (value.isTextual()) {
+                    String text = value.textValue();
+                    String cleaned = clean(text, secrets);
+                    if (!cleaned.equals(text)) {
+                        object.set(e.getKey(), TextNode.valueOf(cleaned));
+                    }
+                } else if (value.isContainerNode()) {
+                    walk(value, secrets);
                 }
             }
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                if (array.get(i).isTextual()) {
-                    array.set(i, clean(array.get(i).textValue(), secrets));
-                } else {
-                    walk(array.get(i), secrets);
+                JsonNode value = array.get(i);
+                if (value.isTextual()) {
+                    String text = value.textValue();
+                    String cleaned = clean(text, secrets);
+                    if (!cleaned.equals(text)) {
+                        array.set(i, TextNode.valueOf(cleaned));
+                    }
+                } else if (value.isContainerNode()) {
+                    walk(value, secrets);
                 }
             }
         }
     }
 
-    private static TextNode clean(String text, SecretScrubber secrets) {
-        return TextNode.valueOf(Printable.escape(secrets.scrub(text)));
+    private static String clean(String text, SecretScrubber secrets) {
+        return Printable.escape(secrets.scrub(text));
     }
 }
