@@ -89,15 +89,18 @@ public final class SmtpProber implements Closeable {
         return session(request, listener);
     }
 
+    /** A CA file's trust anchors, read once per prober (on the caller's thread, never on the event loop). */
+    private TrustEvaluator anchorsOf(Path caFile) {
+        return caFileEvaluators.computeIfAbsent(caFile.toAbsolutePath(), TrustEvaluator::fromPemFile);
+    }
+
     private CompletableFuture<SessionResult> session(SessionRequest request, ProbeEventListener listener) {
         Objects.requireNonNull(request);
         if (closed.get()) {
             throw new IllegalStateException("SmtpProber is closed");
         }
         // Trust anchors are read here, on the caller's thread, so no file I/O ever runs on the event loop.
-        TrustEvaluator trust = request.options().caFile()
-                .map(p -> caFileEvaluators.computeIfAbsent(p.toAbsolutePath(), TrustEvaluator::fromPemFile))
-                .orElseGet(TrustEvaluator::jdkDefault);
+        TrustEvaluator trust = request.options().caFile().map(this::anchorsOf).orElseGet(TrustEvaluator::jdkDefault);
         EventLoop loop = group.next();
         SmtpSession session = new SmtpSession(request, sslContext, trust, new SafeListener(listener), loop);
         inFlight.add(session);
@@ -146,7 +149,7 @@ public final class SmtpProber implements Closeable {
             call = listener.plus(listenerFactory.create(new ProbeCall(callIds.incrementAndGet(), request, name)));
         }
         ProbeEventListener events = call;
-        return new DomainProber(r -> session(r, events), group, politeness).probe(request, events);
+        return new DomainProber(r -> session(r, events), group, politeness, this::anchorsOf).probe(request, events);
     }
 
     public EventLoopGroup eventLoopGroup() {

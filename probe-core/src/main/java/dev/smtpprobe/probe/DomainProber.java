@@ -40,6 +40,7 @@ import dev.smtpprobe.tls.TrustEvaluator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,6 +76,7 @@ public final class DomainProber {
     private final Function<SessionRequest, CompletableFuture<SessionResult>> sessions;
     private final MtaStsFetcher mtaSts;
     private final Politeness politeness;
+    private final Function<Path, TrustEvaluator> anchorFiles;
 
     /**
      * A prober that cannot fetch MTA-STS policies (it has no event loop to do it on): the policy is reported as
@@ -98,9 +100,19 @@ public final class DomainProber {
      */
     public DomainProber(Function<SessionRequest, CompletableFuture<SessionResult>> sessions, EventLoopGroup group,
             Politeness politeness) {
+        this(sessions, group, politeness, TrustEvaluator::fromPemFile);
+    }
+
+    /**
+     * @param anchorFiles the trust anchors of a {@code caFile}: the engine's reads each file once, where reading it
+     *        for every probe cost a batch a certificate parse per target
+     */
+    public DomainProber(Function<SessionRequest, CompletableFuture<SessionResult>> sessions, EventLoopGroup group,
+            Politeness politeness, Function<Path, TrustEvaluator> anchorFiles) {
         this.sessions = Objects.requireNonNull(sessions);
         this.mtaSts = new MtaStsFetcher(group);
         this.politeness = Objects.requireNonNull(politeness);
+        this.anchorFiles = Objects.requireNonNull(anchorFiles);
     }
 
     public CompletableFuture<ProbeResult> probe(ProbeRequest request) {
@@ -142,7 +154,7 @@ public final class DomainProber {
                 .timeout(request.dnsTimeout()).retries(request.dnsRetries())
                 .dnssec(security.dnssec(), security.trustAnchorFile()).build();
         // Trust anchors are read here, on the caller's thread: the judging at the end runs wherever the probe ends.
-        TrustEvaluator anchors = request.session().caFile().map(TrustEvaluator::fromPemFile)
+        TrustEvaluator anchors = request.session().caFile().map(anchorFiles)
                 .orElseGet(TrustEvaluator::jdkDefault);
         Random random = request.shuffleSeed().isPresent() ? new Random(request.shuffleSeed().getAsLong()) : new Random();
         int port = target.port();
