@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * The service extensions a server announced in its EHLO reply, parsed line by line
@@ -25,6 +26,10 @@ public record EhloCapabilities(String serverName, List<Extension> extensions) {
 
     public static final EhloCapabilities NONE = new EhloCapabilities("", List.of());
 
+    // Compiled once: String.split compiles its regex at every call, and every session parses one or two replies.
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern KEYWORD_SEPARATORS = Pattern.compile("[\\s=]+");
+
     public EhloCapabilities {
         extensions = List.copyOf(extensions);
     }
@@ -33,7 +38,7 @@ public record EhloCapabilities(String serverName, List<Extension> extensions) {
     public static EhloCapabilities parse(SmtpReply reply) {
         List<String> lines = reply.lines();
         String first = lines.isEmpty() ? "" : lines.get(0).strip();
-        String serverName = first.isEmpty() ? "" : first.split("\\s+", 2)[0];
+        String serverName = first.isEmpty() ? "" : WHITESPACE.split(first, 2)[0];
         List<Extension> extensions = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -41,7 +46,7 @@ public record EhloCapabilities(String serverName, List<Extension> extensions) {
                 continue;
             }
             // A line that starts with '=' or holds only separators names no keyword: skip it rather than record "".
-            String[] parts = java.util.Arrays.stream(line.split("[\\s=]+")).filter(p -> !p.isEmpty())
+            String[] parts = java.util.Arrays.stream(KEYWORD_SEPARATORS.split(line)).filter(p -> !p.isEmpty())
                     .toArray(String[]::new);
             if (parts.length == 0) {
                 continue;

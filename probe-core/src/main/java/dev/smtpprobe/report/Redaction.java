@@ -4,6 +4,7 @@ import dev.smtpprobe.model.TranscriptLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * A second line of defence: the engine redacts secrets when it records them, and reports redact again, so a
@@ -11,6 +12,7 @@ import java.util.Locale;
  */
 final class Redaction {
     static final String REDACTED = "<redacted>";
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private Redaction() {
     }
@@ -20,7 +22,7 @@ final class Redaction {
         if (command == null) {
             return null;
         }
-        String[] parts = command.strip().split("\\s+", 3);
+        String[] parts = WHITESPACE.split(command.strip(), 3);
         if (parts.length == 3 && parts[0].toUpperCase(Locale.ROOT).equals("AUTH") && !parts[2].equals(REDACTED)) {
             return parts[0] + " " + parts[1] + " " + REDACTED;
         }
