@@ -159,30 +159,72 @@ final class BatchTargets {
             target = t;
         }
         List<String> args = new ArrayList<>();
+        // The same arguments with the line's own target, --server and --rcpt values left out: lines that share it
+        // differ only in those, and a batch of thousands of such lines validates the rest once (see Retargetable).
+        List<String> shape = new ArrayList<>();
+        List<String> bound = new ArrayList<>();
         boolean lineNamesTheTarget = target != null || mine.containsKey(server);
         for (Map.Entry<OptionSpec, List<String>> d : defaults.entrySet()) {
             if (mine.containsKey(d.getKey()) || (lineNamesTheTarget && d.getKey() == server)) {
                 continue;
             }
             add(args, d.getKey(), d.getValue());
+            add(shape, d.getKey(), d.getValue());
         }
+        OptionSpec rcpt = byKey.get("rcpt");
         for (Map.Entry<OptionSpec, List<String>> m : mine.entrySet()) {
             add(args, m.getKey(), m.getValue());
+            if (m.getKey() == server || m.getKey() == rcpt) {
+                add(shape, m.getKey(), java.util.Collections.nCopies(m.getValue().size(), BOUND));
+                bound.addAll(m.getValue());
+            } else {
+                add(shape, m.getKey(), m.getValue());
+            }
         }
         if (ehloName != null && !mine.containsKey(byKey.get("ehlo"))) {
             args.add("--ehlo=" + ehloName);
+            shape.add("--ehlo=" + ehloName);
         }
         if (target != null) {
             args.add("--");
             args.add(target);
+            shape.add("--");
+            shape.add(BOUND);
+            bound.add(target);
         }
+        // picocli refuses an option value that looks like an option ("-x"): such a line always takes the full path.
+        boolean plainValues = bound.stream().noneMatch(v -> v.startsWith("-"));
+        String serverValue = mine.containsKey(server) ? mine.get(server).get(0) : null;
+        List<String> lineRecipients = mine.get(rcpt);
+        Template known = plainValues ? templates.get(shape) : null;
+        if (known != null) {
+            return known.retarget().apply(known.validated(), target, serverValue, lineRecipients);
+        }
+        ProbeCommand command = (ProbeCommand) lineParser.getCommand();
+        ProbeOptions validated;
         try {
             lineParser.parseArgs(args.toArray(String[]::new));
-            return ((ProbeCommand) lineParser.getCommand()).validate();
+            validated = command.validate();
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+        if (plainValues && templates.size() < MAX_TEMPLATES) {
+            command.retargetable().ifPresent(r -> templates.put(shape, new Template(validated, r)));
+        }
+        return validated;
     }
+
+    /** A line's target, --server and --rcpt values in its {@link #parse shape}. */
+    private static final String BOUND = "\0";
+    /** Distinct shapes remembered; a batch has a handful (one per set of keys and shared values). */
+    private static final int MAX_TEMPLATES = 256;
+
+    /** A line validated in full, and how to give its probe another line's target and recipients. */
+    private record Template(ProbeOptions validated, ProbeCommand.Retargetable retarget) {
+    }
+
+    /** Shape to template; used by the reading thread only. */
+    private final Map<List<String>, Template> templates = new HashMap<>();
 
     private static void add(List<String> args, OptionSpec o, List<String> values) {
         String name = o.longestName();

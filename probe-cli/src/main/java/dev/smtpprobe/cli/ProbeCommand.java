@@ -349,18 +349,12 @@ public final class ProbeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--smuggling-test delivers real test messages: it needs --send"
                     + " and a recipient you name with --rcpt");
         }
-        int defaultPort = implicitTls ? 465 : proto == SessionOptions.Protocol.LMTP ? 24 : TargetParser.SMTP_PORT;
-        int effectivePort = port == null ? defaultPort : port;
+        int effectivePort = effectivePort(proto);
         try {
             TargetParser.checkPort(effectivePort);
-            ProbeTarget probeTarget = server != null
-                    ? TargetParser.parseServer(server, effectivePort)
-                    : TargetParser.parseMailTarget(target, effectivePort);
+            ProbeTarget probeTarget = probeTarget(target, server, effectivePort);
             String sender = from == null || from.isEmpty() || from.equals("<>") ? "" : TargetParser.parseMailbox(from, "--from");
-            List<String> rcpts = new ArrayList<>();
-            for (String r : recipients) {
-                rcpts.add(TargetParser.parseMailbox(r, "--rcpt"));
-            }
+            List<String> rcpts = recipients(recipients);
             if (relayTest) {
                 // Both reserved (RFC 2606): a relay that accepts them still cannot deliver anything anywhere.
                 sender = from == null ? RELAY_TEST_SENDER : sender;
@@ -453,6 +447,58 @@ public final class ProbeCommand implements Callable<Integer> {
                     thresholds(warnTimes, critTimes), stateDir);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+    }
+
+    /** The port of a target that names none: --port, else 465 with --tls, 24 for LMTP, 25. */
+    private int effectivePort(SessionOptions.Protocol proto) {
+        int defaultPort = implicitTls ? 465 : proto == SessionOptions.Protocol.LMTP ? 24 : TargetParser.SMTP_PORT;
+        return port == null ? defaultPort : port;
+    }
+
+    /** The target, from TARGET or --server (exactly one of them is given). */
+    static ProbeTarget probeTarget(String target, String server, int effectivePort) {
+        return server != null ? TargetParser.parseServer(server, effectivePort)
+                : TargetParser.parseMailTarget(target, effectivePort);
+    }
+
+    /** The --rcpt addresses, each checked. */
+    static List<String> recipients(List<String> given) {
+        List<String> rcpts = new ArrayList<>();
+        for (String r : given) {
+            rcpts.add(TargetParser.parseMailbox(r, "--rcpt"));
+        }
+        return rcpts;
+    }
+
+    /**
+     * After {@link #validate()}: how a batch can re-use this probe for another line that differs only in its target
+     * and recipients. Empty when those shape more than the target and the envelope (a relay test picks recipients of
+     * its own; --send and --smuggling-test compose a message for them), so such lines are validated in full.
+     */
+    Optional<Retargetable> retargetable() {
+        if (send || relayTest || smugglingTest) {
+            return Optional.empty();
+        }
+        return Optional.of(new Retargetable(effectivePort(parseEnum(SessionOptions.Protocol.class, protocol, "--protocol"))));
+    }
+
+    /**
+     * A validated probe's target and recipients replaced, parsed as {@link #validate()} parses them (the same
+     * methods), so a line that reaches a probe this way gets what a full validation would have given it.
+     *
+     * @param effectivePort the port a target without one gets, from the options that were validated
+     */
+    record Retargetable(int effectivePort) {
+        ProbeOptions apply(ProbeOptions validated, String target, String server, List<String> rcpts) {
+            ProbeRequest.Builder b = validated.request().toBuilder();
+            if (target != null || server != null) {
+                b.target(probeTarget(target, server, effectivePort));
+            }
+            if (rcpts != null) {
+                b.recipients(recipients(rcpts));
+            }
+            return validated.withRequest(b.build());
         }
     }
 

@@ -19,4 +19,8 @@ record ProbeOptions(
         Path metricsFile,
         TimeThresholds thresholds,
         Path stateDir) {
+
+    ProbeOptions withRequest(ProbeRequest other) {
+        return new ProbeOptions(other, transcript, format, color, quiet, verbose, metricsFile, thresholds, stateDir);
+    }
 }
