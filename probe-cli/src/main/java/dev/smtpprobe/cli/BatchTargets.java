@@ -48,7 +48,9 @@ final class BatchTargets {
      * @throws CommandLine.ParameterException when picocli rejects them, or a TARGET is among them
      */
     BatchTargets(List<String> probeArgs, CommandLine batch) {
-        CommandLine probe = probeCommandLine();
+        // The lines' own command line parses the batch's options too: one model built, not two (cold start), and
+        // what is kept of this parse is copied out before the first line's.
+        CommandLine probe = lineParser;
         CommandLine.ParseResult parsed;
         try {
             parsed = probe.parseArgs(probeArgs.toArray(String[]::new));

@@ -44,7 +44,7 @@ public final class SmtpProbeCommand implements Runnable {
         if (System.getProperty("io.netty.jfr.enabled") == null) {
             System.setProperty("io.netty.jfr.enabled", "false");
         }
-        if (args.length > 0 && args[0].equals("probe")) {
+        if (args.length > 0 && (args[0].equals("probe") || args[0].equals("batch"))) {
             Warmup.start();
         }
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
