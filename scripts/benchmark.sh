@@ -154,6 +154,17 @@ if [ "${1:-}" = peers ]; then
   # swaks starts one process per probe, so its rate does not depend on how many: at most 500 of them (a 5,000-probe
   # run would otherwise spend a quarter of an hour on swaks alone). SWAKS_PROBES overrides.
   swaks_probes=${SWAKS_PROBES:-$((probes < 500 ? probes : 500))}
+  warm() { # PORT: the rate once the JIT has warmed up, from the reports' start times (probes from the fifth on)
+    python3 - "$dir/out-$1.jsonl" <<'PY'
+import datetime, json, sys
+starts = sorted(datetime.datetime.fromisoformat(json.loads(l)["startedAt"].replace("Z", "+00:00"))
+                for l in open(sys.argv[1]) if l.strip())
+first = len(starts) // 5
+if len(starts) >= 500 and starts[-1] > starts[first]:
+    print(", warm %.1f probes/s (probes %d to %d)" % ((len(starts) - 1 - first)
+          / (starts[-1] - starts[first]).total_seconds(), first + 1, len(starts)), end="")
+PY
+  }
   swaks_run() { # PORT, then swaks options
     local port=$1 t0 t1
     shift
@@ -170,11 +181,11 @@ if [ "${1:-}" = peers ]; then
   while [ -d "$cache/.training" ]; do sleep 0.5; done
   echo "probes: $probes, concurrency: $conc, Postfix $POSTFIX_VERSION on $HOST, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
   t=$(batch "$PORT_STARTTLS" --starttls require --ca-file "$CA_CERT" --tls-name "$SERVER_NAME")
-  echo "smtp-probe batch, STARTTLS through RCPT : $(rate "$probes" "$t")"
+  echo "smtp-probe batch, STARTTLS through RCPT : $(rate "$probes" "$t")$(warm "$PORT_STARTTLS")"
   t=$(swaks_run "$PORT_STARTTLS" --tls)
   echo "swaks | xargs -P, STARTTLS through RCPT : $(rate "$swaks_probes" "$t")"
   t=$(batch "$PORT_PLAINTEXT" --starttls never)
-  echo "smtp-probe batch, plaintext through RCPT: $(rate "$probes" "$t")"
+  echo "smtp-probe batch, plaintext through RCPT: $(rate "$probes" "$t")$(warm "$PORT_PLAINTEXT")"
   t=$(swaks_run "$PORT_PLAINTEXT")
   echo "swaks | xargs -P, plaintext through RCPT: $(rate "$swaks_probes" "$t")"
   if command -v smtp-source >/dev/null || [ -x /usr/sbin/smtp-source ]; then
